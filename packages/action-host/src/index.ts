@@ -1,0 +1,12 @@
+export { runGithubStep, startGithubStep } from './github.js';
+export type { GithubStepOptions, GithubStepResult } from './github.js';
+export { runAzureDevOpsTask, startAzureDevOpsTask } from './ado.js';
+export type { AgentEndpoint, AzureDevOpsTaskOptions, AzureDevOpsTaskResult } from './ado.js';
+export { parseFileCommands, parseWorkflowCommands } from './github-files.js';
+export type { WorkflowCommand } from './github-files.js';
+export { parseLoggingCommands } from './ado-commands.js';
+export type { LoggingCommand } from './ado-commands.js';
+export { readActionManifest, readTaskManifest } from './manifest.js';
+export type { ActionManifest, TaskManifest } from './manifest.js';
+export { maskSecrets } from './process.js';
+export type { ProcessOutcome } from './process.js';

@@ -1,0 +1,3 @@
+export * from './cli.js';
+export * from './compile.js';
+export * from './oracle.js';

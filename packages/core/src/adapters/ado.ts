@@ -1,0 +1,118 @@
+// First: snapshot the environment before the task library consumes it.
+import { agentEnvironment, agentInputKey } from './ado-env.js';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as tl from 'azure-pipelines-task-lib/task.js';
+import type { Platform, RunContext, ServiceConnection } from '../ports.js';
+
+/**
+ * Task input names must match `^[A-Za-z][A-Za-z0-9]*$`, so the manifests spell `resource-group` as
+ * `resourceGroup`; the same applies to output variable names.
+ */
+export function adoName(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function variable(name: string): string | undefined {
+  return tl.getVariable(name) || undefined;
+}
+
+function runContext(): RunContext {
+  const pr = variable('System.PullRequest.PullRequestNumber') ?? variable('System.PullRequest.PullRequestId');
+  return {
+    platform: 'azure-devops',
+    repository: variable('Build.Repository.Name'),
+    runId: variable('Build.BuildId'),
+    runAttempt: variable('System.JobAttempt'),
+    pullRequest: pr ? Number(pr) : undefined,
+    ref: variable('Build.SourceBranch'),
+    sha: variable('Build.SourceVersion'),
+    workspace: variable('Build.SourcesDirectory') ?? variable('System.DefaultWorkingDirectory'),
+    tempDir: variable('Agent.TempDirectory') ?? tmpdir(),
+  };
+}
+
+/** Keys of `ENDPOINT_DATA_<id>_<KEY>` variables, which the task library can read but not list. */
+function endpointDataKeys(id: string, env: NodeJS.ProcessEnv): string[] {
+  const prefix = `ENDPOINT_DATA_${id}_`.toUpperCase();
+  return Object.keys(env)
+    .filter((key) => key.toUpperCase().startsWith(prefix))
+    .map((key) => key.slice(prefix.length));
+}
+
+function lowerKeys(record: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function serviceConnection(idOrInput: string, env: NodeJS.ProcessEnv): ServiceConnection | undefined {
+  // A connectedService input holds the endpoint id; accept the id itself too.
+  const id = agentEnvironment[agentInputKey(adoName(idOrInput))]?.trim() || idOrInput;
+  const authorization = tl.getEndpointAuthorization(id, true);
+  if (!authorization) return undefined;
+  const data: Record<string, string> = {};
+  for (const key of endpointDataKeys(id, env)) {
+    const value = tl.getEndpointDataParameter(id, key, true);
+    if (value !== undefined) data[key.toLowerCase()] = value;
+  }
+  return {
+    id,
+    url: tl.getEndpointUrl(id, true),
+    scheme: authorization.scheme,
+    parameters: lowerKeys(authorization.parameters),
+    data,
+  };
+}
+
+/**
+ * The Azure DevOps platform, over `azure-pipelines-task-lib`: inputs from `INPUT_*`, output variables with
+ * `isOutput`/`issecret`, task variables for main→post state, and summaries uploaded as markdown attachments.
+ */
+export function createAzureDevOpsPlatform(env: NodeJS.ProcessEnv = process.env): Platform {
+  const context = runContext();
+  return {
+    inputs: { read: (name) => agentEnvironment[agentInputKey(adoName(name))]?.trim() || undefined },
+    outputs: {
+      set: (name, value, options) => tl.setVariable(adoName(name), value, options?.secret ?? false, true),
+    },
+    secrets: { mask: (value) => tl.setSecret(value) },
+    log: {
+      debug: (message) => tl.debug(message),
+      info: (message) => console.log(message),
+      warning: (message) => tl.warning(message),
+      error: (message) => tl.error(message),
+      async group(title, body) {
+        console.log(`##[group]${title}`);
+        try {
+          return await body();
+        } finally {
+          console.log('##[endgroup]');
+        }
+      },
+    },
+    state: {
+      save: (name, value) => tl.setTaskVariable(name, value),
+      get: (name) => tl.getTaskVariable(name) || undefined,
+    },
+    summary: {
+      async append(markdown) {
+        const file = join(context.tempDir, `azpn-summary-${randomUUID()}.md`);
+        writeFileSync(file, markdown);
+        tl.uploadSummary(file);
+      },
+    },
+    result: {
+      fail: (message) => tl.setResult(tl.TaskResult.Failed, message),
+      succeedWithIssues: (message) => tl.setResult(tl.TaskResult.SucceededWithIssues, message),
+    },
+    context,
+    identity: {
+      azureDevOpsAccessToken: variable('System.AccessToken'),
+      azureDevOpsOidcRequestUri: variable('System.OidcRequestUri'),
+    },
+    serviceConnection: (idOrInput) => serviceConnection(idOrInput, env),
+    now: () => performance.now(),
+  };
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import * as core from '@actions/core';
+import type { Platform, RunContext } from '../ports.js';
+
+/** The pull request number of a `pull_request*` event, read from the runner's event payload. */
+function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      pull_request?: { number?: number };
+    };
+    return event.pull_request?.number;
+  } catch {
+    return undefined;
+  }
+}
+
+function runContext(env: NodeJS.ProcessEnv): RunContext {
+  return {
+    platform: 'github',
+    repository: env.GITHUB_REPOSITORY,
+    runId: env.GITHUB_RUN_ID,
+    runAttempt: env.GITHUB_RUN_ATTEMPT,
+    pullRequest: pullRequestNumber(env),
+    ref: env.GITHUB_REF,
+    sha: env.GITHUB_SHA,
+    workspace: env.GITHUB_WORKSPACE,
+    tempDir: env.RUNNER_TEMP ?? tmpdir(),
+  };
+}
+
+/**
+ * The GitHub Actions platform, over `@actions/core`: inputs from `INPUT_*`, outputs and state through the
+ * runner's files, masks and groups through workflow commands, the job summary through `GITHUB_STEP_SUMMARY`.
+ */
+export function createGithubPlatform(env: NodeJS.ProcessEnv = process.env): Platform {
+  return {
+    inputs: { read: (name) => core.getInput(name) || undefined },
+    outputs: {
+      set(name, value, options) {
+        if (options?.secret) core.setSecret(value);
+        core.setOutput(name, value);
+      },
+    },
+    secrets: { mask: (value) => core.setSecret(value) },
+    log: {
+      debug: (message) => core.debug(message),
+      info: (message) => core.info(message),
+      warning: (message) => core.warning(message),
+      error: (message) => core.error(message),
+      group: (title, body) => core.group(title, body),
+    },
+    state: {
+      save: (name, value) => core.saveState(name, value),
+      get: (name) => core.getState(name) || undefined,
+    },
+    summary: {
+      async append(markdown) {
+        if (!env.GITHUB_STEP_SUMMARY) return;
+        await core.summary.addRaw(markdown).write();
+      },
+    },
+    result: {
+      fail: (message) => core.setFailed(message),
+      succeedWithIssues: (message) => core.warning(message),
+    },
+    context: runContext(env),
+    identity: {
+      githubIdToken: env.ACTIONS_ID_TOKEN_REQUEST_URL ? (audience) => core.getIDToken(audience) : undefined,
+    },
+    serviceConnection: () => undefined,
+    now: () => performance.now(),
+  };
+}
