@@ -1,0 +1,109 @@
+import { describe, expect, it } from '@jest/globals';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runAzureDevOpsTask, runGithubStep } from '@azpn/action-host';
+
+// The committed bundles, run as real child processes with the environment a runner or agent gives them.
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const token = 'tok-3f9a1c77e2';
+
+describe('sample action on the GitHub runner', () => {
+  it('writes outputs, masks the token, hands state to post and writes the summary', async () => {
+    const main = await runGithubStep({ actionDir, inputs: { name: 'Ada', 'greeting-count': '2', token } });
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs.greeting).toBe('1. Hello, Ada!\n2. Hello, Ada!');
+    expect(main.outputs['token-echo']).toBe(token);
+    expect(main.masks).toContain(token);
+    expect(main.log).not.toContain(token);
+    expect(main.stdout.split('\n').filter((line) => line.includes(token))).toEqual(
+      expect.arrayContaining([`::add-mask::${token}`]),
+    );
+    expect(
+      main.stdout
+        .split('\n')
+        .filter((l) => l.includes(token))
+        .every((l) => l === `::add-mask::${token}`),
+    ).toBe(true);
+    expect(main.state).toEqual({ greeted: 'Ada' });
+    expect(main.summary).toContain('| 2 | Hello, Ada! |');
+    expect(main.summary).toMatch(/```mermaid\nflowchart LR\n/);
+    expect(main.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['group', 'endgroup']));
+
+    const post = await runGithubStep({ actionDir, stage: 'post', state: main.state, workDir: main.workDir });
+    expect(post.exitCode).toBe(0);
+    expect(post.summary).toBe('Post step saw state greeted=Ada.\n');
+  });
+
+  it('applies action.yml defaults the way the runner does', async () => {
+    const main = await runGithubStep({ actionDir, inputs: { name: 'Bo', shout: 'true' } });
+    expect(main.outputs.greeting).toBe('1. HELLO, BO!');
+  });
+
+  it.each([
+    [
+      { name: 'Ada', 'greeting-count': '9' },
+      'Input greeting-count is 9, outside the allowed range: use a number from 1 to 5.',
+    ],
+    [{}, 'Input required and not supplied: name. Set it to who to greet, such as "octocat".'],
+    [{ name: 'Ada', shout: 'loud' }, 'Input shout is "loud", which is not a boolean: use true or false.'],
+  ])('fails with one sentence for bad input %j and writes nothing', async (inputs, sentence) => {
+    const main = await runGithubStep({ actionDir, inputs });
+    expect(main.exitCode).toBe(1);
+    expect(main.errors).toEqual([sentence]);
+    expect(main.outputs).toEqual({});
+    expect(main.state).toEqual({});
+  });
+});
+
+describe('sample task on the Azure DevOps agent', () => {
+  const endpoints = {
+    'conn-7': {
+      url: 'https://management.azure.com/',
+      scheme: 'WorkloadIdentityFederation',
+      parameters: { tenantid: 'tenant-42', serviceprincipalid: 'client-1' },
+      data: { subscriptionId: 'sub-1' },
+    },
+  };
+
+  it('sets output variables, keeps the token out of the log and passes task variables to post', async () => {
+    const main = await runAzureDevOpsTask({
+      taskDir: actionDir,
+      inputs: { name: 'Ada', greetingCount: '2', token, connection: 'conn-7' },
+      endpoints,
+    });
+    expect(main.result).toBe('Succeeded');
+    expect(main.outputs.greeting).toEqual({ value: '1. Hello, Ada!\n2. Hello, Ada!', secret: false });
+    expect(main.outputs.tokenEcho).toEqual({ value: token, secret: true });
+    expect(main.outputs.connectionScheme?.value).toBe('WorkloadIdentityFederation');
+    expect(main.outputs.connectionTenant?.value).toBe('tenant-42');
+    expect(main.secrets).toContain(token);
+    // The raw stream carries the token only inside the commands that register it as secret.
+    const carrying = main.stdout.split('\n').filter((line) => line.includes(token));
+    expect(carrying).toEqual([
+      `##vso[task.setsecret]${token}`,
+      `##vso[task.setvariable variable=tokenEcho;isOutput=true;issecret=true;]${token}`,
+    ]);
+    expect(main.taskVariables).toEqual({ greeted: 'Ada' });
+    expect(main.summaries.join('')).toContain('| 1 | Hello, Ada! |');
+
+    const post = await runAzureDevOpsTask({
+      taskDir: actionDir,
+      stage: 'post',
+      taskVariables: main.taskVariables,
+    });
+    expect(post.result).toBe('Succeeded');
+    expect(post.summaries).toEqual(['Post step saw state greeted=Ada.\n']);
+  });
+
+  it('fails the task with the input sentence', async () => {
+    const main = await runAzureDevOpsTask({
+      taskDir: actionDir,
+      inputs: { name: 'Ada', greetingCount: 'two' },
+    });
+    expect(main.result).toBe('Failed');
+    expect(main.resultMessage).toBe(
+      'Input greeting-count is "two", which is not a whole number: give digits only, such as 3.',
+    );
+    expect(main.outputs).toEqual({});
+  });
+});

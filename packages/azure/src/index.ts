@@ -1,0 +1,26 @@
+/**
+ * `@azpn/azure`: the one place the suite talks to Azure from. It resolves the cloud, builds the credential,
+ * builds the SDK clients, waits on long-running operations and turns Azure's errors into sentences.
+ */
+export { metadataApiVersion, resolveCloud, resourceManagerScope, wellKnownClouds } from './cloud.js';
+export type { CloudDefinition, CloudSuffixes, ResolveCloudOptions, WellKnownCloudName } from './cloud.js';
+export {
+  chooseAutomatically,
+  createCredential,
+  credentialConfigFromServiceConnection,
+  defaultCredentialOrder,
+  githubTokenAudience,
+} from './credentials.js';
+export type { AutomaticCredentialKind, CredentialConfig, SelectedCredential } from './credentials.js';
+export { createArmClients, userAgentPrefix } from './clients.js';
+export type { ArmClientOptions, ArmClients, ArmExchange } from './clients.js';
+export { armErrorCauses, describeAzureError, formatAzureError, toUserFacingError } from './errors.js';
+export type { AzureErrorDescription, AzureErrorDetail, DescribeOptions } from './errors.js';
+export { failedDeploymentOperations } from './deployment-operations.js';
+export type { FailedOperation } from './deployment-operations.js';
+export { pollWithProgress } from './progress.js';
+export type { ProgressPoller } from './progress.js';
+export { azureMessages } from './messages.js';
+export { azpnVersion } from './version.js';
+export { azureConnectionInputs, openAzure, readAzureConnection } from './connection.js';
+export type { AzureConnection, OpenAzure } from './connection.js';
