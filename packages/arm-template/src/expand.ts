@@ -1,0 +1,183 @@
+import type { DeploymentContext, RuntimeResolver } from './context.js';
+import { DeploymentInstance } from './deployment-instance.js';
+import { ArmTemplateError } from './errors.js';
+import { orderIntoWaves } from './graph.js';
+import type { ExpansionDiagnostic, NestedDeployment, PlannedResource } from './plan.js';
+import type { ArmTemplate } from './template.js';
+import { type ArmValue, containsRuntime, isArmObject, RuntimeValue } from './values.js';
+
+/** What `expandTemplate` needs besides the template. */
+export interface ExpandOptions {
+  /** Parameter values by name (see `readParameterValues` for files). */
+  parameters?: Record<string, ArmValue>;
+  /** Where the deployment runs. */
+  context: DeploymentContext;
+  /** Supplies runtime state (`reference()`, `list*()`); without it such values stay `RuntimeValue`s. */
+  resolver?: RuntimeResolver;
+  /**
+   * Reads `reference()` to a resource of this deployment from the body the template declares for it, as
+   * `bicep snapshot` predicts. Off by default: a deployment engine should ask the resolver for the real state.
+   */
+  predictDeclaredState?: boolean;
+}
+
+/** The result of expanding a template: the plan, its order and the outputs. */
+export interface TemplateExpansion {
+  /** Every resource of the deployment, modules flattened, including those whose condition is false. */
+  resources: PlannedResource[];
+  /** The nested deployments (Bicep modules), flattened, for callers that record them as ARM does. */
+  deployments: NestedDeployment[];
+  /** Waves of resource ids (condition true only): each wave depends only on earlier waves. */
+  order: string[][];
+  /** Output values by name; parts that need runtime state are `RuntimeValue`s. */
+  outputs: Record<string, ArmValue>;
+  diagnostics: ExpansionDiagnostic[];
+  /**
+   * Evaluates a resource's body again with the runtime state its dependencies returned.
+   * Throws `RuntimeValueRequired` naming what is still unknown if the resolver cannot supply it.
+   */
+  finishResource(resourceId: string, resolver: RuntimeResolver): Record<string, ArmValue>;
+  /** Evaluates the outputs with the runtime state of the finished deployment. */
+  finishOutputs(resolver: RuntimeResolver): Record<string, ArmValue>;
+}
+
+function runtimeExpressionIn(value: ArmValue): string | undefined {
+  if (value instanceof RuntimeValue) return value.expression;
+  if (Array.isArray(value)) return value.map(runtimeExpressionIn).find((x) => x !== undefined);
+  if (isArmObject(value))
+    return Object.values(value)
+      .map(runtimeExpressionIn)
+      .find((x) => x !== undefined);
+  return undefined;
+}
+
+function requireKnown<T extends ArmValue>(value: T, what: string): T {
+  const pending = runtimeExpressionIn(value);
+  if (pending !== undefined) {
+    throw new ArmTemplateError(
+      'RuntimeValueRequired',
+      `${what} still needs runtime state: the resolver did not supply '[${pending}]'.`,
+      what,
+    );
+  }
+  return value;
+}
+
+function unwrapOutputs(outputs: Record<string, ArmValue>): Record<string, ArmValue> {
+  return Object.fromEntries(
+    Object.entries(outputs).map(([k, v]) => [k, isArmObject(v) ? (v.value ?? null) : v]),
+  );
+}
+
+function expandOnce(
+  template: ArmTemplate,
+  options: ExpandOptions,
+): { top: DeploymentInstance; resources: PlannedResource[] } {
+  if (typeof template !== 'object' || template === null) {
+    throw new ArmTemplateError(
+      'InvalidTemplate',
+      'The template must be a JSON object (the output of `bicep build`).',
+    );
+  }
+  if (
+    template.languageVersion !== undefined &&
+    !['1.9-experimental', '2.0', '2.1-experimental'].includes(template.languageVersion)
+  ) {
+    throw new ArmTemplateError(
+      'InvalidTemplate',
+      `The template languageVersion '${template.languageVersion}' is not supported; use 2.0 or none.`,
+      'languageVersion',
+    );
+  }
+  const context = {
+    ...options.context,
+    deploymentName: options.context.deploymentName ?? 'deployment',
+    now: options.context.now ?? new Date(),
+  };
+  const top = new DeploymentInstance(
+    template,
+    options.parameters ?? {},
+    context,
+    options.resolver,
+    [],
+    undefined,
+    [],
+    options.predictDeclaredState === true,
+  );
+  return { top, resources: top.plan() };
+}
+
+/**
+ * Expands an ARM template (classic or languageVersion 2.0) with parameter values in a deployment context:
+ * every resource with its id and request body, nested deployments flattened, the dependency order, and the outputs.
+ * Nothing runtime is guessed: values that need deployed state stay `RuntimeValue`s until `finishResource`.
+ */
+export function expandTemplate(template: ArmTemplate, options: ExpandOptions): TemplateExpansion {
+  const { top, resources } = expandOnce(template, options);
+  const outputs = unwrapOutputs(top.outputs());
+  const active = resources.filter((r) => r.condition);
+  const order = orderIntoWaves(new Map(active.map((r) => [r.id, r.dependsOn])));
+  const diagnostics: ExpansionDiagnostic[] = active
+    .filter((r) => r.pending)
+    .map((r) => ({
+      level: 'info',
+      code: 'RuntimeValue',
+      message: `The resource '${r.id}' needs runtime state of its dependencies.`,
+      target: r.id,
+    }));
+  return {
+    resources,
+    deployments: top.nestedDeployments(),
+    order,
+    outputs,
+    diagnostics,
+    finishResource(resourceId, resolver) {
+      const again = expandOnce(template, { ...options, resolver }).resources;
+      const found = again.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
+      if (!found)
+        throw new ArmTemplateError(
+          'InvalidTemplate',
+          `The resource '${resourceId}' is not part of this deployment.`,
+          resourceId,
+        );
+      return requireKnown(found.body, `The resource '${found.id}'`);
+    },
+    finishOutputs(resolver) {
+      const again = unwrapOutputs(expandOnce(template, { ...options, resolver }).top.outputs());
+      for (const [name, value] of Object.entries(again)) requireKnown(value, `The output '${name}'`);
+      return again;
+    },
+  };
+}
+
+/** A value with runtime parts written as ARM expression strings (`"[reference(...)]"`), as `bicep snapshot` prints them. */
+export function renderForSnapshot(value: ArmValue): unknown {
+  if (value instanceof RuntimeValue) return `[${value.expression}]`;
+  if (Array.isArray(value)) return value.map(renderForSnapshot);
+  if (isArmObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderForSnapshot(v)]));
+  return value;
+}
+
+/** The expansion in the shape `bicep snapshot` writes: `{ predictedResources, diagnostics, outputs }`. */
+export function toSnapshot(expansion: TemplateExpansion): {
+  predictedResources: unknown[];
+  diagnostics: unknown[];
+  outputs: unknown;
+} {
+  return {
+    predictedResources: expansion.resources
+      .filter((r) => r.condition)
+      .map((r) => ({
+        id: r.id,
+        type: r.type,
+        name: r.name,
+        apiVersion: r.apiVersion,
+        ...(renderForSnapshot(r.body) as object),
+      })),
+    diagnostics: expansion.diagnostics.filter((d) => d.level === 'warning'),
+    outputs: renderForSnapshot(expansion.outputs),
+  };
+}
+
+export { containsRuntime };

@@ -1,0 +1,3 @@
+using 'main.bicep'
+param count = 2
+param skuName = 'Standard'

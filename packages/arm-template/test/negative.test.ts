@@ -1,0 +1,183 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  type ArmTemplate,
+  ArmTemplateError,
+  evaluateExpression,
+  expandTemplate,
+  readParameterValues,
+} from '../src/index.js';
+
+const context = {
+  tenantId: 't',
+  subscriptionId: '00000000-0000-0000-0000-0000000000c1',
+  resourceGroup: 'rg',
+  location: 'westeurope',
+};
+
+function failure(run: () => unknown): ArmTemplateError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ArmTemplateError) return error;
+    throw error;
+  }
+  throw new Error('expected an ArmTemplateError');
+}
+
+function withOutput(value: string, extra: Partial<ArmTemplate> = {}): ArmTemplate {
+  return { ...extra, outputs: { o: { type: 'string', value } } };
+}
+
+describe('invalid and unsupported constructs fail clearly', () => {
+  it('names an unknown function and where it is', () => {
+    const error = failure(() => expandTemplate(withOutput("[frobnicate('x')]"), { context }));
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.message).toContain("'frobnicate'");
+    expect(error.target).toBe('outputs.o.value');
+  });
+
+  it('names a syntax error in an expression', () => {
+    const error = failure(() => expandTemplate(withOutput("[concat('a', ]"), { context }));
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.message).toContain("concat('a', ");
+    expect(error.message).toMatch(/position \d+/);
+  });
+
+  it('names a missing parameter', () => {
+    const template = withOutput("[parameters('name')]", { parameters: { name: { type: 'string' } } });
+    const error = failure(() => expandTemplate(template, { context }));
+    expect(error.code).toBe('MissingParameterValue');
+    expect(error.message).toContain("'name'");
+  });
+
+  it.each([
+    [{ type: 'string', allowedValues: ['a', 'b'] }, 'c', /not one of the allowed values/],
+    [{ type: 'string', minLength: 3 }, 'ab', /less than its minimum length 3/],
+    [{ type: 'string', maxLength: 2 }, 'abc', /more than its maximum length 2/],
+    [{ type: 'int', minValue: 1 }, 0, /less than its minimum value 1/],
+    [{ type: 'int', maxValue: 9 }, 10, /more than its maximum value 9/],
+    [{ type: 'int' }, 'ten', /expects a value of type 'int'/],
+    [{ type: 'securestring' }, 5, /expects a value of type 'securestring'/],
+    [{ $ref: '#/definitions/pair' }, { a: 1 }, /missing the required property 'b'/],
+    [{ $ref: '#/definitions/pair' }, { a: 1, b: 'x', c: 2 }, /expects a value of type 'int'/],
+    [{ type: 'array', items: { type: 'int' } }, [1, 'x'], /expects a value of type 'int'/],
+  ])('rejects %j = %j with a message naming the parameter', (definition, value, message) => {
+    const template = withOutput("[string(parameters('p'))]", {
+      languageVersion: '2.0',
+      definitions: {
+        pair: {
+          type: 'object',
+          properties: { a: { type: 'int' }, b: { type: 'int' } },
+          additionalProperties: { type: 'int' },
+        },
+      },
+      parameters: { p: definition as never },
+    });
+    const error = failure(() => expandTemplate(template, { context, parameters: { p: value as never } }));
+    expect(error.code).toBe('InvalidTemplateParameter');
+    expect(error.message).toContain("parameter 'p'");
+    expect(error.message).toMatch(message);
+  });
+
+  it('rejects a parameter the template does not declare', () => {
+    const error = failure(() => expandTemplate(withOutput('x'), { context, parameters: { typo: 1 } }));
+    expect(error.code).toBe('InvalidTemplateParameter');
+    expect(error.message).toContain("'typo'");
+  });
+
+  it('rejects a Key Vault reference in a parameters file, naming the parameter', () => {
+    const file = {
+      $schema: 'x',
+      contentVersion: '1.0.0.0',
+      parameters: { pw: { reference: { keyVault: { id: 'kv' }, secretName: 's' } } },
+    };
+    expect(failure(() => readParameterValues(file)).message).toContain("'pw'");
+  });
+
+  it('rejects a nested deployment with templateLink, which needs I/O', () => {
+    const template: ArmTemplate = {
+      resources: [
+        {
+          type: 'Microsoft.Resources/deployments',
+          apiVersion: '2022-09-01',
+          name: 'linked',
+          properties: { templateLink: { uri: 'https://x' } },
+        },
+      ],
+    };
+    const error = failure(() => expandTemplate(template, { context }));
+    expect(error.message).toContain("'linked'");
+    expect(error.message).toContain('templateLink');
+  });
+
+  it('rejects a copy count that is only known at run time', () => {
+    const template: ArmTemplate = {
+      resources: [
+        {
+          type: 'Microsoft.Network/virtualNetworks',
+          apiVersion: '2023-04-01',
+          name: "[format('v{0}', copyIndex())]",
+          copy: { name: 'l', count: "[reference('x').n]" },
+        },
+      ],
+    };
+    const error = failure(() => expandTemplate(template, { context }));
+    expect(error.message).toMatch(/copy count/);
+    expect(error.target).toBe('resources[0].copy.count');
+  });
+
+  it('rejects variables() inside a user-defined function, and copyIndex() outside a loop', () => {
+    const template = withOutput('[ns.f()]', {
+      functions: [
+        {
+          namespace: 'ns',
+          members: { f: { parameters: [], output: { type: 'string', value: "[variables('v')]" } } },
+        },
+      ],
+      variables: { v: 'x' },
+    });
+    expect(failure(() => expandTemplate(template, { context })).message).toMatch(
+      /'variables' cannot be used inside a user-defined function/,
+    );
+    expect(failure(() => evaluateExpression('[copyIndex()]', context)).message).toMatch(
+      /outside a copy loop/,
+    );
+  });
+
+  it('reports ARM runtime errors: division by zero, bad index, missing property', () => {
+    expect(failure(() => evaluateExpression('[div(1, 0)]', context)).message).toMatch(/divide by zero/);
+    expect(failure(() => evaluateExpression('[createArray(1)[3]]', context)).message).toMatch(
+      /out of bounds/,
+    );
+    expect(failure(() => evaluateExpression("[createObject('a', 1).b]", context)).message).toMatch(
+      /property 'b' doesn't exist, available properties are 'a'/,
+    );
+  });
+
+  it('rejects a subscription id that is not a GUID in resourceId, as ARM does', () => {
+    const error = failure(() =>
+      evaluateExpression("[resourceId('sub', 'rg', 'Microsoft.Network/virtualNetworks', 'v')]", context),
+    );
+    expect(error.message).toMatch(/'sub', which is not a valid subscription identifier/);
+  });
+
+  it('rejects an unsupported languageVersion', () => {
+    expect(failure(() => expandTemplate({ languageVersion: '9.0' }, { context })).target).toBe(
+      'languageVersion',
+    );
+  });
+});
+
+describe('expression grammar', () => {
+  it('reads escapes, nested calls, property and index access and null-forgiving access', () => {
+    expect(evaluateExpression('[[not an expression]', context)).toBe('[not an expression]');
+    expect(evaluateExpression("[concat('it''s', ' ', string(add(1, mul(2, 3))))]", context)).toBe("it's 7");
+    expect(
+      evaluateExpression("[createObject('a', createArray(1, createObject('b', 'deep')))['a'][1].b]", context),
+    ).toBe('deep');
+    expect(evaluateExpression("[createObject('a', null()).?a.?b]", context)).toBeNull();
+    expect(evaluateExpression("[tryGet(createObject('A', 1), 'a')]", context)).toBe(1);
+    expect(evaluateExpression("[if(true(), 'yes', div(1, 0))]", context)).toBe('yes');
+    expect(evaluateExpression('plain text', context)).toBe('plain text');
+  });
+});

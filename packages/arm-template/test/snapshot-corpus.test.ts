@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { dirname, join, relative, resolve } from 'node:path';
+import { findParamFiles } from './corpus-files.js';
+import { fileURLToPath } from 'node:url';
+// The oracle module is imported directly so this suite does not depend on the rest of @azpn/bicep.
+import { buildParamsWithBicep, snapshotWithBicep } from '../../bicep/src/oracle.js';
+import { type ArmTemplate, expandTemplate, readParameterValues, toSnapshot } from '../src/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../../..');
+const context = {
+  tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  subscriptionId: '00000000-0000-0000-0000-0000000000a1',
+  resourceGroup: 'rg-corpus',
+  location: 'westeurope',
+  deploymentName: 'corpus',
+};
+
+/** A snapshot value that ARM could not compute before the deployment: an expression string. */
+function isRuntimeText(value: unknown): boolean {
+  return typeof value === 'string' && value.startsWith('[') && !value.startsWith('[[');
+}
+
+/** Differences between the snapshot and ours, wherever the snapshot has a concrete value. */
+function differences(expected: unknown, actual: unknown, path: string, out: string[]): void {
+  if (isRuntimeText(expected)) return;
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) {
+      out.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+      return;
+    }
+    expected.forEach((e, i) => differences(e, actual[i], `${path}[${i}]`, out));
+    return;
+  }
+  if (typeof expected === 'object' && expected !== null) {
+    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) {
+      out.push(`${path}: expected an object, got ${JSON.stringify(actual)}`);
+      return;
+    }
+    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+    for (const k of keys)
+      differences(
+        (expected as Record<string, unknown>)[k],
+        (actual as Record<string, unknown>)[k],
+        `${path}.${k}`,
+        out,
+      );
+    return;
+  }
+  if (expected !== actual)
+    out.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+const corpus = [...findParamFiles(join(repo, 'bicep')), ...findParamFiles(join(here, 'corpus'))];
+
+describe('expansion against bicep snapshot (the real ARM engine) on every .bicepparam of the repo and the corpus', () => {
+  it('finds the corpus', () => {
+    expect(corpus.filter((f) => f.includes(`${join('test', 'corpus')}`)).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(corpus.map((f) => [relative(repo, f), f]))(
+    '%s gives the same predicted resources and outputs',
+    async (_name, file) => {
+      const [snapshot, compiled] = await Promise.all([
+        snapshotWithBicep(file, context),
+        buildParamsWithBicep(file),
+      ]);
+      const ours = toSnapshot(
+        expandTemplate(compiled.template as ArmTemplate, {
+          parameters: readParameterValues(compiled.parameters),
+          context,
+          predictDeclaredState: true,
+        }),
+      );
+      const byId = (list: unknown[]) => new Map(list.map((r) => [(r as { id: string }).id.toLowerCase(), r]));
+      const expected = byId(snapshot.predictedResources);
+      const actual = byId(ours.predictedResources);
+      expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+      const out: string[] = [];
+      for (const [id, resource] of expected) differences(resource, actual.get(id), id, out);
+      differences(snapshot.outputs ?? {}, ours.outputs, 'outputs', out);
+      expect(out).toEqual([]);
+      expect(snapshot.predictedResources.length).toBeGreaterThan(0);
+    },
+  );
+});
