@@ -1,0 +1,195 @@
+import type { Exchange, Reply } from '../http/exchange.js';
+import { json } from '../http/exchange.js';
+import type { OperationType } from '../../scenario/types.js';
+import { type ArmContext } from './arm-context.js';
+import { armError } from './arm-error.js';
+import { checkApiVersion, resourcesApiVersions } from './api-versions.js';
+import * as groups from './resource-groups.js';
+import * as generic from './generic-resources.js';
+import { pollOperationResult } from './long-running.js';
+import { providerRouters } from '../providers.js';
+
+/** A routed ARM call: its operation type (for latency, faults, throttling), its subscription and its handler. */
+export interface ArmRoute {
+  operation: OperationType;
+  subscriptionId?: string;
+  /** True when a resource provider, not ARM itself, answers (its errors carry no gateway mark). */
+  byProvider?: boolean;
+  run: () => Reply;
+}
+
+const rgPath = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)$/i;
+
+function methodNotAllowed(exchange: Exchange): Reply {
+  return armError(
+    405,
+    'MethodNotAllowed',
+    `The requested method '${exchange.method}' is not supported for '${exchange.path}'.`,
+  );
+}
+
+function withVersion(exchange: Exchange, supported: string[] | undefined, run: () => Reply): () => Reply {
+  return () => checkApiVersion(exchange, supported) ?? run();
+}
+
+/** Finds the handler for an ARM path; undefined when no route matches (answered as 404 by the caller). */
+export function routeArm(exchange: Exchange, context: ArmContext): ArmRoute | undefined {
+  const { method, path } = exchange;
+  const read: OperationType = 'read';
+  const write: OperationType = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+  let m: RegExpExecArray | null;
+  if (path === '/tenants' && method === 'GET') {
+    return { operation: read, run: withVersion(exchange, resourcesApiVersions, () => listTenants(exchange)) };
+  }
+  if (path === '/subscriptions' && method === 'GET') {
+    return {
+      operation: read,
+      run: withVersion(exchange, resourcesApiVersions, () => listSubscriptions(context, exchange.tenantId)),
+    };
+  }
+  if ((m = /^\/subscriptions\/([^/]+)\/operationresults\/([^/]+)$/i.exec(path))) {
+    const sub = m[1]!;
+    const id = m[2]!;
+    return {
+      operation: read,
+      subscriptionId: sub,
+      run: withVersion(exchange, resourcesApiVersions, () => pollOperationResult(exchange, context, sub, id)),
+    };
+  }
+  if ((m = /^\/subscriptions\/([^/]+)\/resourcegroups$/i.exec(path)) && method === 'GET') {
+    const sub = m[1]!;
+    return {
+      operation: read,
+      subscriptionId: sub,
+      run: withVersion(exchange, resourcesApiVersions, () =>
+        groups.listResourceGroups(exchange, context, sub),
+      ),
+    };
+  }
+  if ((m = rgPath.exec(path))) return routeResourceGroup(exchange, context, m[1]!, m[2]!, write);
+  if (
+    (m = /^\/subscriptions\/([^/]+)(\/resourcegroups\/[^/]+)?\/resources$/i.exec(path)) &&
+    method === 'GET'
+  ) {
+    const scope = path.slice(0, -'/resources'.length);
+    return {
+      operation: read,
+      subscriptionId: m[1]!,
+      run: withVersion(exchange, resourcesApiVersions, () =>
+        listUnder(exchange, context, scope, m![2] !== undefined),
+      ),
+    };
+  }
+  for (const routeProvider of providerRouters) {
+    const routed = routeProvider(exchange, context);
+    if (routed !== undefined) return routed;
+  }
+  const address = generic.parseResourceAddress(path);
+  if (address !== undefined) return routeResource(exchange, context, address, write);
+  if ((m = /^\/subscriptions\/([^/]+)$/i.exec(path)) && method === 'GET') {
+    const sub = m[1]!;
+    return {
+      operation: read,
+      subscriptionId: sub,
+      run: withVersion(exchange, resourcesApiVersions, () => json(200, subscriptionBody(context, sub))),
+    };
+  }
+  return undefined;
+}
+
+function routeResourceGroup(
+  exchange: Exchange,
+  context: ArmContext,
+  sub: string,
+  name: string,
+  write: OperationType,
+): ArmRoute {
+  const handlers: Record<string, () => Reply> = {
+    GET: () => groups.getResourceGroup(context, sub, name),
+    HEAD: () => groups.headResourceGroup(context, sub, name),
+    PUT: () => groups.putResourceGroup(exchange, context, sub, name),
+    PATCH: () => groups.patchResourceGroup(exchange, context, sub, name),
+    DELETE: () => groups.deleteResourceGroup(exchange, context, sub, name),
+  };
+  const handler = handlers[exchange.method] ?? (() => methodNotAllowed(exchange));
+  const operation = exchange.method === 'DELETE' ? 'longRunning' : write;
+  return { operation, subscriptionId: sub, run: withVersion(exchange, resourcesApiVersions, handler) };
+}
+
+function routeResource(
+  exchange: Exchange,
+  context: ArmContext,
+  address: generic.ResourceAddress,
+  write: OperationType,
+): ArmRoute {
+  const handlers: Record<string, () => Reply> = {
+    GET: () => generic.getResource(context, address),
+    // HEAD answers existence only: 204 when the resource exists, 404 when it does not.
+    HEAD: () => ({ status: context.store.resources.has(address.id.toLowerCase()) ? 204 : 404 }),
+    PUT: () => generic.putResource(exchange, context, address),
+    PATCH: () => generic.patchResource(exchange, context, address),
+    DELETE: () => generic.deleteResource(context, address),
+  };
+  const handler = handlers[exchange.method] ?? (() => methodNotAllowed(exchange));
+  const run = () => generic.checkResourceScope(context, address) ?? handler();
+  return {
+    operation: write,
+    subscriptionId: address.subscriptionId,
+    run: withVersion(exchange, undefined, run),
+  };
+}
+
+function listUnder(exchange: Exchange, context: ArmContext, scope: string, isGroup: boolean): Reply {
+  if (isGroup && !context.store.resourceGroups.has(scope.toLowerCase())) {
+    return armError(
+      404,
+      'ResourceGroupNotFound',
+      `Resource group '${scope.split('/').pop()}' could not be found.`,
+    );
+  }
+  return generic.listResources(exchange, context, scope);
+}
+
+function subscriptionBody(context: ArmContext, subscriptionId: string): object {
+  const tenant = context.scenario.tenants.find((t) =>
+    t.subscriptions.some((s) => s.id === subscriptionId.toLowerCase()),
+  );
+  const sub = tenant?.subscriptions.find((s) => s.id === subscriptionId.toLowerCase());
+  return {
+    id: `/subscriptions/${sub?.id}`,
+    subscriptionId: sub?.id,
+    tenantId: tenant?.id,
+    displayName: sub?.displayName,
+    state: 'Enabled',
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
+    authorizationSource: 'RoleBased',
+  };
+}
+
+/** The caller's tenant (a service principal sees its home tenant). */
+function listTenants(exchange: Exchange): Reply {
+  const tenantId = exchange.tenantId ?? '';
+  return json(200, {
+    value: [
+      {
+        id: `/tenants/${tenantId}`,
+        tenantId,
+        tenantCategory: 'Home',
+        displayName: `local tenant ${tenantId}`,
+        defaultDomain: 'local-cloud.azpn',
+      },
+    ],
+  });
+}
+
+/** The subscriptions of the caller's tenant. */
+function listSubscriptions(context: ArmContext, tenantId: string | undefined): Reply {
+  const value = context.scenario.tenants
+    .filter((t) => t.id === tenantId)
+    .flatMap((t) => t.subscriptions.map((s) => subscriptionBody(context, s.id)));
+  return json(200, { value, count: { type: 'Total', value: value.length } });
+}

@@ -1,0 +1,154 @@
+import type { Exchange, Reply } from '../http/exchange.js';
+import { json, jsonBody } from '../http/exchange.js';
+import type { ArmContext } from './arm-context.js';
+import { armError } from './arm-error.js';
+import { parseListFilter } from './list-filter.js';
+import type { ResourceRecord } from './resource-store.js';
+import { normaliseLocation } from './resource-groups.js';
+
+/** Provider namespaces the cloud stores generically until a dedicated emulation replaces them. */
+export const genericNamespaces = [
+  'Microsoft.Network',
+  'Microsoft.Compute',
+  'Microsoft.ContainerInstance',
+  'Microsoft.ManagedIdentity',
+  'Microsoft.Storage',
+  'Microsoft.KeyVault',
+  'Microsoft.OperationalInsights',
+];
+
+/** The parts of a resource id under a resource group. */
+export interface ResourceAddress {
+  subscriptionId: string;
+  resourceGroup: string;
+  namespace: string;
+  type: string;
+  name: string;
+  id: string;
+}
+
+/** Parses `/subscriptions/{s}/resourceGroups/{g}/providers/{ns}/{type}/{name}[/{type}/{name}]…`. */
+export function parseResourceAddress(path: string): ResourceAddress | undefined {
+  const match =
+    /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+)\/((?:[^/]+\/[^/]+)(?:\/[^/]+\/[^/]+)*)$/i.exec(
+      path,
+    );
+  if (match === null) return undefined;
+  const [, subscriptionId = '', resourceGroup = '', rawNamespace = '', typesAndNames = ''] = match;
+  const pairs = typesAndNames.split('/');
+  const types = pairs.filter((_, i) => i % 2 === 0);
+  const names = pairs.filter((_, i) => i % 2 === 1);
+  const namespace =
+    genericNamespaces.find((n) => n.toLowerCase() === rawNamespace.toLowerCase()) ?? rawNamespace;
+  return {
+    subscriptionId,
+    resourceGroup,
+    namespace,
+    type: `${namespace}/${types.join('/')}`,
+    name: names.join('/'),
+    id: path,
+  };
+}
+
+function notFound(address: ResourceAddress): Reply {
+  const relative = `${address.type}/${address.name}`;
+  return armError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${relative}' under resource group '${address.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+/** Checks the namespace is one the cloud serves, and that the resource group exists. */
+export function checkResourceScope(context: ArmContext, address: ResourceAddress): Reply | undefined {
+  if (!genericNamespaces.includes(address.namespace)) {
+    return armError(
+      400,
+      'InvalidResourceNamespace',
+      `The resource namespace '${address.namespace}' is invalid.`,
+    );
+  }
+  const groupKey =
+    `/subscriptions/${address.subscriptionId}/resourcegroups/${address.resourceGroup}`.toLowerCase();
+  if (!context.store.resourceGroups.has(groupKey)) {
+    return armError(
+      404,
+      'ResourceGroupNotFound',
+      `Resource group '${address.resourceGroup}' could not be found.`,
+    );
+  }
+  return undefined;
+}
+
+/** PUT: stores the resource (201 created, 200 replaced) with provisioningState Succeeded. */
+export function putResource(exchange: Exchange, context: ArmContext, address: ResourceAddress): Reply {
+  const body = jsonBody(exchange);
+  if (typeof body !== 'object' || body === null)
+    return armError(
+      400,
+      'InvalidRequestContent',
+      'The request content was invalid and could not be deserialized: a JSON object is required.',
+    );
+  const fields = body as Record<string, unknown>;
+  const topLevel = !address.name.includes('/');
+  if (topLevel && (typeof fields.location !== 'string' || !fields.location)) {
+    return armError(400, 'LocationRequired', 'The location property is required for this definition.');
+  }
+  const key = address.id.toLowerCase();
+  const existing = context.store.resources.get(key);
+  const record: ResourceRecord = {
+    ...fields,
+    id: existing?.id ?? address.id,
+    name: address.name.split('/').pop() ?? address.name,
+    type: address.type,
+    ...(typeof fields.location === 'string' ? { location: normaliseLocation(fields.location) } : {}),
+    properties: {
+      ...((fields.properties as Record<string, unknown> | undefined) ?? {}),
+      provisioningState: 'Succeeded',
+    },
+  };
+  context.store.resources.set(key, record);
+  return json(existing === undefined ? 201 : 200, record);
+}
+
+/** GET one resource. */
+export function getResource(context: ArmContext, address: ResourceAddress): Reply {
+  const record = context.store.resources.get(address.id.toLowerCase());
+  return record === undefined ? notFound(address) : json(200, record);
+}
+
+/** PATCH: replaces the tags given. */
+export function patchResource(exchange: Exchange, context: ArmContext, address: ResourceAddress): Reply {
+  const record = context.store.resources.get(address.id.toLowerCase());
+  if (record === undefined) return notFound(address);
+  const body = jsonBody(exchange) as Record<string, unknown> | undefined;
+  if (body?.tags !== undefined) record.tags = body.tags as Record<string, string>;
+  return json(200, record);
+}
+
+/** DELETE: 200 when removed, 204 when there was nothing to remove. */
+export function deleteResource(context: ArmContext, address: ResourceAddress): Reply {
+  const removed = context.store.resources.delete(address.id.toLowerCase());
+  for (const child of context.store.resourcesUnder(address.id))
+    context.store.resources.delete(child.id.toLowerCase());
+  return { status: removed ? 200 : 204 };
+}
+
+/** GET `…/resources` of a subscription or resource group, with `$filter` and `$top`. */
+export function listResources(exchange: Exchange, context: ArmContext, scopeId: string): Reply {
+  const filter = parseListFilter(exchange.query.get('$filter'), [
+    'tagname',
+    'tagvalue',
+    'resourcetype',
+    'name',
+    'location',
+    'substringof',
+  ]);
+  if (typeof filter === 'string') return armError(400, 'InvalidFilterInQueryString', filter);
+  const matches = context.store
+    .resourcesUnder(scopeId)
+    .filter((r) => r.id.split('/').length === 9 && filter(r))
+    .map(({ id, name, type, location, tags, kind, sku }) => ({ id, name, type, location, tags, kind, sku }));
+  const top = Number(exchange.query.get('$top') ?? matches.length);
+  return json(200, { value: matches.slice(0, Number.isFinite(top) ? top : matches.length) });
+}

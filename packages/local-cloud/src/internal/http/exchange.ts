@@ -1,0 +1,56 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+/** One parsed request, with the ids ARM echoes and the principal once authenticated. */
+export interface Exchange {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  bodyText: string;
+  requestId: string;
+  correlationId: string;
+  startedAt: number;
+  /** Object id (or client id) of the caller, once a token identified it. */
+  principal?: string;
+  /** Tenant of the caller's token, once authenticated. */
+  tenantId?: string;
+}
+
+/** What a route answers: a status with headers and a JSON (or text) body, or a dropped connection. */
+export type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | { reset: true };
+
+/** Reads a request fully and parses its URL. */
+export async function readExchange(request: IncomingMessage, startedAt: number): Promise<Exchange> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  // SDKs join the host and a resource id that starts with '/', so paths may begin with '//'.
+  const url = new URL((request.url ?? '/').replace(/^\/+/, '/'), 'https://127.0.0.1');
+  const clientCorrelation = request.headers['x-ms-correlation-request-id'];
+  return {
+    method: (request.method ?? 'GET').toUpperCase(),
+    path: decodeURIComponent(url.pathname),
+    query: url.searchParams,
+    headers: request.headers,
+    bodyText: Buffer.concat(chunks).toString('utf8'),
+    requestId: randomUUID(),
+    correlationId:
+      typeof clientCorrelation === 'string' && clientCorrelation ? clientCorrelation : randomUUID(),
+    startedAt,
+  };
+}
+
+/** A JSON reply. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, body, headers };
+}
+
+/** Parses the request body as JSON, or answers undefined when it is not JSON. */
+export function jsonBody(exchange: Exchange): unknown {
+  if (!exchange.bodyText) return undefined;
+  try {
+    return JSON.parse(exchange.bodyText) as unknown;
+  } catch {
+    return undefined;
+  }
+}
