@@ -1,0 +1,75 @@
+import type { BalancingRule, VnetSpec } from './desired-state.js';
+import { securityChain, type TagScope } from './security-rules.js';
+
+/** The interface name of a router's link to the internet namespace. */
+export const internetLink = 'inet';
+
+/**
+ * The nftables table of one VNet router: the internal load balancers' DNAT of new flows to the healthy
+ * backends by a 5-tuple hash (no healthy backend: new flows are dropped, as a Standard LB does), and the NAT
+ * gateways' SNAT to their public address; subnets without a NAT gateway get no outbound to the internet.
+ */
+export function routerRules(
+  vnet: VnetSpec,
+  rules: BalancingRule[],
+  backendAddress: (id: string) => string | undefined,
+  healthy: (rule: BalancingRule, backendId: string) => boolean,
+  scope: TagScope,
+): string {
+  const dnat: string[] = [];
+  for (const rule of rules) {
+    const match = `ip daddr ${rule.frontendIp} tcp dport ${rule.frontendPort}`;
+    const targets = rule.backends
+      .filter((id) => healthy(rule, id))
+      .map(backendAddress)
+      .filter((ip): ip is string => ip !== undefined);
+    if (targets.length === 0) {
+      dnat.push(`${match} drop`);
+      continue;
+    }
+    const map = targets.map((ip, index) => `${index} : ${ip} . ${rule.backendPort}`).join(', ');
+    dnat.push(
+      `${match} dnat ip to jhash ip saddr . tcp sport . ip daddr . tcp dport mod ${targets.length} map { ${map} }`,
+    );
+  }
+  const natSubnets = vnet.subnets.filter((s) => s.natPublicIp !== undefined);
+  const snat = natSubnets.map(
+    (s) => `oifname "${internetLink}" ip saddr ${s.prefix} snat to ${s.natPublicIp}`,
+  );
+  const outbound = [
+    ...natSubnets.map((s) => `oifname "${internetLink}" ip saddr ${s.prefix} accept`),
+    `oifname "${internetLink}" drop`,
+  ];
+  // Network security groups judge new flows only; replies pass as established (the groups are stateful).
+  const guarded = vnet.subnets.flatMap((s, i) => (s.securityRules === undefined ? [] : [{ subnet: s, i }]));
+  const jumps = guarded.flatMap(({ subnet, i }) => [
+    `ip saddr ${subnet.prefix} ct state new jump nsg_out_${i}`,
+    `ip daddr ${subnet.prefix} ct state new jump nsg_in_${i}`,
+  ]);
+  const chains = guarded.flatMap(({ subnet, i }) =>
+    (['Outbound', 'Inbound'] as const).flatMap((direction) => [
+      `  chain nsg_${direction === 'Inbound' ? 'in' : 'out'}_${i} {`,
+      ...securityChain(subnet.securityRules!, direction, scope).map((line) => `    ${line}`),
+      '  }',
+    ]),
+  );
+  return [
+    'table ip azlc {',
+    ...chains,
+    '  chain pre {',
+    '    type nat hook prerouting priority dstnat; policy accept;',
+    ...dnat.map((line) => `    ${line}`),
+    '  }',
+    '  chain post {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
+    ...snat.map((line) => `    ${line}`),
+    '  }',
+    '  chain transit {',
+    '    type filter hook forward priority filter; policy accept;',
+    '    ct state established,related accept',
+    ...jumps.map((line) => `    ${line}`),
+    ...outbound.map((line) => `    ${line}`),
+    '  }',
+    '}',
+  ].join('\n');
+}

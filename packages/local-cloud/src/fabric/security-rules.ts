@@ -1,0 +1,149 @@
+/** One security rule of a network security group, as Microsoft.Network 2024-05-01 returns it. */
+export interface SecurityRule {
+  priority: number;
+  direction: 'Inbound' | 'Outbound';
+  access: 'Allow' | 'Deny';
+  protocol: string;
+  sourceAddressPrefix?: string;
+  sourceAddressPrefixes?: string[];
+  destinationAddressPrefix?: string;
+  destinationAddressPrefixes?: string[];
+  destinationPortRange?: string;
+  destinationPortRanges?: string[];
+}
+
+/** What the service tags stand for inside one VNet router. */
+export interface TagScope {
+  /** The VNet's space, its peers' and the connected on-prem prefixes. */
+  virtualNetwork: string[];
+}
+
+/** Azure's default rules, evaluated after the group's own (priorities 65000-65500). */
+const defaults: SecurityRule[] = [
+  {
+    priority: 65000,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    sourceAddressPrefix: 'VirtualNetwork',
+    destinationAddressPrefix: 'VirtualNetwork',
+    destinationPortRange: '*',
+  },
+  {
+    priority: 65001,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    sourceAddressPrefix: 'AzureLoadBalancer',
+    destinationAddressPrefix: '*',
+    destinationPortRange: '*',
+  },
+  {
+    priority: 65500,
+    direction: 'Inbound',
+    access: 'Deny',
+    protocol: '*',
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: '*',
+    destinationPortRange: '*',
+  },
+  {
+    priority: 65000,
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: '*',
+    sourceAddressPrefix: 'VirtualNetwork',
+    destinationAddressPrefix: 'VirtualNetwork',
+    destinationPortRange: '*',
+  },
+  {
+    priority: 65001,
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: '*',
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: 'Internet',
+    destinationPortRange: '*',
+  },
+  {
+    priority: 65500,
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: '*',
+    destinationPortRange: '*',
+  },
+];
+
+/** An nft address match for one side, or undefined for "any". */
+function addressMatch(side: 'saddr' | 'daddr', prefixes: string[], scope: TagScope): string | undefined {
+  if (prefixes.includes('*') || prefixes.includes('Any') || prefixes.length === 0) return undefined;
+  const set = new Set<string>();
+  let negated = false;
+  for (const prefix of prefixes) {
+    if (prefix === 'VirtualNetwork') scope.virtualNetwork.forEach((p) => set.add(p));
+    else if (prefix === 'AzureLoadBalancer') set.add('168.63.129.16');
+    else if (prefix === 'Internet') negated = true;
+    else set.add(prefix);
+  }
+  // 'Internet' is everything outside the VNet's reach; mixing it with other prefixes is not modelled.
+  if (negated) return `ip ${side} != { ${scope.virtualNetwork.join(', ')} }`;
+  return `ip ${side} { ${[...set].join(', ')} }`;
+}
+
+function portMatch(rule: SecurityRule): string | undefined {
+  const ranges = [
+    ...(rule.destinationPortRanges ?? []),
+    ...(rule.destinationPortRange ? [rule.destinationPortRange] : []),
+  ];
+  if (ranges.length === 0 || ranges.includes('*')) return undefined;
+  return `th dport { ${ranges.join(', ')} }`;
+}
+
+function protocolMatch(protocol: string): string | undefined {
+  switch (protocol.toLowerCase()) {
+    case 'tcp':
+      return 'meta l4proto tcp';
+    case 'udp':
+      return 'meta l4proto udp';
+    case 'icmp':
+      return 'meta l4proto icmp';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The body of one direction's chain for a subnet's group: rules by priority, first match wins; an allow
+ * `return`s to the base chain (so the other side's group is still asked), a deny drops the new flow.
+ */
+export function securityChain(
+  rules: SecurityRule[],
+  direction: 'Inbound' | 'Outbound',
+  scope: TagScope,
+): string[] {
+  const ordered = [...rules, ...defaults]
+    .filter((r) => r.direction === direction)
+    .sort((a, b) => a.priority - b.priority);
+  return ordered.map((rule) => {
+    const source = [
+      ...(rule.sourceAddressPrefixes ?? []),
+      ...(rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : []),
+    ];
+    const destination = [
+      ...(rule.destinationAddressPrefixes ?? []),
+      ...(rule.destinationAddressPrefix ? [rule.destinationAddressPrefix] : []),
+    ];
+    const protocol = protocolMatch(rule.protocol);
+    const ports = portMatch(rule);
+    const matches = [
+      addressMatch('saddr', source, scope),
+      addressMatch('daddr', destination, scope),
+      // Ports need a transport protocol; with '*' the rule covers TCP and UDP ports.
+      ports !== undefined && protocol === undefined ? 'meta l4proto { tcp, udp }' : protocol,
+      ports,
+    ].filter((m): m is string => m !== undefined);
+    return `${matches.join(' ')} ${rule.access === 'Allow' ? 'return' : 'drop'}`.trim();
+  });
+}
