@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClientSecretCredential } from '@azure/identity';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { runAzureDevOpsTask, runGithubStep, type GithubStepResult } from '@azpn/action-host';
+import {
+  defaultIds,
+  LocalCloudAdmin,
+  startLocalCloud,
+  trustCloudCa,
+  type LocalCloud,
+} from '@azpn/local-cloud';
+import { flowchartProblems } from './mermaid-flowchart.js';
+
+// The committed bundles, run as the GitHub runner and the Azure DevOps agent run them, against the local cloud.
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(actionDir, '..', '..');
+const forwarder = join(root, 'bicep', 'forwarder', 'main.bicepparam');
+const searchPath = `${join(root, 'tools', 'bicep')}:${process.env.PATH ?? ''}`;
+
+let local: LocalCloud;
+let admin: LocalCloudAdmin;
+let stateDir: string;
+let network: NetworkManagementClient;
+
+function githubJob(name: string) {
+  const job = local.cloud.github.jobs.find((j) => j.name === name)!;
+  return {
+    NODE_EXTRA_CA_CERTS: local.cloud.caFile,
+    ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
+    PATH: searchPath,
+  };
+}
+
+function deployStep(inputs: Record<string, string>, job = 'main'): Promise<GithubStepResult> {
+  return runGithubStep({
+    actionDir,
+    inputs: {
+      cloud: local.cloud.resourceManager,
+      'tenant-id': local.cloud.tenantId,
+      'client-id': defaultIds.deployerClientId,
+      'subscription-id': local.cloud.subscriptionId,
+      location: 'westeurope',
+      ...inputs,
+    },
+    env: githubJob(job),
+    timeoutMs: 90_000,
+  });
+}
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'azpn-deploy-e2e-'));
+  local = await startLocalCloud({ stateDir });
+  await new LocalCloudAdmin(local.cloud).setLatencies({
+    readMs: 0,
+    writeMs: 0,
+    longRunningMs: 0,
+    tokenMs: 0,
+  });
+  admin = new LocalCloudAdmin(local.cloud);
+  trustCloudCa(local.cloud.caPem);
+  const principal = local.cloud.principals[0]!;
+  const credential = new ClientSecretCredential(
+    local.cloud.tenantId,
+    principal.clientId,
+    principal.clientSecret!,
+    {
+      authorityHost: local.cloud.authorityHost,
+      disableInstanceDiscovery: true,
+    },
+  );
+  network = new NetworkManagementClient(credential, local.cloud.subscriptionId, {
+    endpoint: local.cloud.resourceManager,
+    credentialScopes: [`${local.cloud.audience}.default`],
+  });
+});
+
+afterAll(async () => {
+  await local?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('deploy on the GitHub runner, signed in with the job OIDC token', () => {
+  it('deploys the forwarder: outputs, what-if table and topology in the summary', async () => {
+    const step = await deployStep({
+      template: forwarder,
+      'resource-group': 'rg-e2e',
+      'deployment-name': 'forwarder',
+      'masked-outputs': 'plsAlias',
+    });
+    expect(step.errors).toEqual([]);
+    expect(step.exitCode).toBe(0);
+    expect(step.outputs['has-changes']).toBe('true');
+    expect(step.outputs.privateEndpointIp).toMatch(/^10\.1\.0\.\d+$/);
+    expect(step.outputs.plsAlias).toMatch(/\.azure\.privatelinkservice$/);
+    // A masked output is still an output, but registered as a secret and starred in the summary.
+    expect(step.masks).toContain(step.outputs.plsAlias);
+    expect(step.summary).toContain('| plsAlias | *** |');
+    expect(step.summary).not.toContain(step.outputs.plsAlias!);
+    expect(step.outputs.dnsZoneName).toBe('internal.net');
+    expect(step.log).toMatch(/\[\s*[\d.]+m?s\] deployment forwarder: done/);
+    expect(step.summary).toContain('| Create | Microsoft.Network/privateEndpoints |');
+    expect(step.summary).toMatch(/What-if: Create \d+/);
+    expect(flowchartProblems(step.summary)).toEqual([]);
+    for (const node of [
+      'Load balancer',
+      'VM scale set',
+      'Private Link Service',
+      'Private endpoint',
+      'Private DNS zone',
+      'Jump box',
+    ])
+      expect(step.summary).toContain(node);
+    expect(step.summary).toMatch(/-->\|loadBalancerFrontendIpConfigurations\|/);
+  });
+
+  it('a second run with fail-on-changes passes: what-if finds no change', async () => {
+    const step = await deployStep({
+      template: forwarder,
+      'resource-group': 'rg-e2e',
+      'deployment-name': 'forwarder',
+      mode: 'what-if',
+      'fail-on-changes': 'true',
+    });
+    expect(step.errors).toEqual([]);
+    expect(step.outputs['has-changes']).toBe('false');
+    expect(step.summary).not.toMatch(/\| (Create|Modify|Delete) \|/);
+  });
+
+  it('an out-of-band change makes what-if report it, and fail-on-changes fail', async () => {
+    const vnet = (await network.virtualNetworks.list('rg-e2e').next()).value!;
+    await network.virtualNetworks.updateTags('rg-e2e', vnet.name!, {
+      tags: { ...vnet.tags, environment: 'drifted' },
+    });
+    const step = await deployStep({
+      template: forwarder,
+      'resource-group': 'rg-e2e',
+      'deployment-name': 'forwarder',
+      mode: 'what-if',
+      'fail-on-changes': 'true',
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.outputs['has-changes']).toBe('true');
+    expect(step.errors).toHaveLength(1);
+    expect(step.errors[0]).toMatch(
+      /^What-if found changes \(Modify 1, NoChange \d+, Ignore 1\) and fail-on-changes is true/,
+    );
+    expect(step.summary).toContain(`| Modify | Microsoft.Network/virtualNetworks | ${vnet.name} |`);
+    expect(step.summary).toContain('tags.environment: "drifted" → "example"');
+  });
+
+  it('shows the failing operation of a failed resource, with its message and what to do', async () => {
+    await admin.addFault({
+      method: 'PUT',
+      pathPattern: '/privateEndpoints/',
+      failLongRunning: {
+        code: 'PrivateEndpointCreationNotAllowed',
+        message: 'Policy denies private endpoints here.',
+      },
+    });
+    const step = await deployStep({
+      template: forwarder,
+      'resource-group': 'rg-e2e-fail',
+      'deployment-name': 'broken',
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.errors).toHaveLength(1);
+    expect(step.errors[0]).toMatch(
+      /^Deployment broken failed: Microsoft\.Network\/privateEndpoints pe-\S+: PrivateEndpointCreationNotAllowed: Policy denies private endpoints here\./,
+    );
+    expect(step.errors[0]).toMatch(/correlation id/i);
+    expect(step.summary).toContain('Deployment broken failed');
+  });
+
+  it.each([
+    [
+      { template: 'bicep/forwarder/missing.bicepparam' },
+      /^Input template names "bicep\/forwarder\/missing.bicepparam", which does not exist/,
+    ],
+    [
+      { 'parameter-overrides': 'notAParameter=1' },
+      /^Input parameter-overrides sets the parameter 'notAParameter', which the template does not declare/,
+    ],
+    [
+      { 'parameter-overrides': 'instanceCount: [1' },
+      /^Input parameter-overrides could not be read: it is not valid YAML/,
+    ],
+    [{ 'deployment-name': 'has spaces!' }, /^Input deployment-name is "has spaces!"/],
+    [{ 'resource-group': 'rg.' }, /^Input resource-group is "rg\."/],
+  ])('bad input %j: one sentence, and no call reaches the cloud', async (inputs, sentence) => {
+    await admin.clearCalls();
+    const step = await deployStep({ template: forwarder, 'resource-group': 'rg-e2e', ...inputs });
+    expect(step.exitCode).toBe(1);
+    expect(step.errors).toHaveLength(1);
+    expect(step.errors[0]).toMatch(sentence);
+    expect(await admin.calls()).toEqual([]);
+  });
+
+  it('a job whose subject has no federated credential fails naming the subject', async () => {
+    const step = await deployStep(
+      { template: forwarder, 'resource-group': 'rg-e2e', mode: 'validate' },
+      'feature',
+    );
+    expect(step.exitCode).toBe(1);
+    expect(step.errors[0]).toContain('repo:azpn/infra:ref:refs/heads/feature');
+  });
+});
+
+describe('deploy on the Azure DevOps agent, through a workload identity service connection', () => {
+  it('runs what-if and sets the output variables', async () => {
+    const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+    const task = await runAzureDevOpsTask({
+      taskDir: actionDir,
+      inputs: {
+        azureSubscription: connection.id,
+        template: forwarder,
+        resourceGroup: 'rg-e2e',
+        deploymentName: 'forwarder',
+        mode: 'what-if',
+        cloud: local.cloud.resourceManager,
+      },
+      endpoints: {
+        [connection.id]: {
+          scheme: 'WorkloadIdentityFederation',
+          parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
+          data: { subscriptionid: local.cloud.subscriptionId },
+        },
+      },
+      variables: {
+        'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
+        NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
+        PATH: searchPath,
+      },
+      secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
+      timeoutMs: 90_000,
+    });
+    expect(task.errors).toEqual([]);
+    expect(task.result).toBe('Succeeded');
+    expect(task.outputs.hasChanges?.value).toBe('true');
+    expect(task.summaries.join('\n')).toContain('| Modify | Microsoft.Network/virtualNetworks |');
+  });
+});
