@@ -1,0 +1,48 @@
+import { UserFacingError } from '@azpn/core';
+import type { OpenAzure } from '@azpn/azure';
+import type { ResourceReference } from './config.js';
+
+function notFound(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+/**
+ * Every private address of a private endpoint: each NIC's IP configurations (a `/32` suffix stripped) and the
+ * endpoint's `customDnsConfigs`, sorted and without duplicates.
+ */
+export async function endpointAddresses(azure: OpenAzure, endpoint: ResourceReference): Promise<string[]> {
+  const network = azure.clients.network;
+  const found = await network.privateEndpoints
+    .get(endpoint.resourceGroup, endpoint.name)
+    .catch((error: unknown) => {
+      if (notFound(error)) {
+        throw new UserFacingError(
+          `The private endpoint ${endpoint.name} does not exist in resource group ${endpoint.resourceGroup}: check private-endpoint and its resource group.`,
+        );
+      }
+      throw error;
+    });
+  const interfaces = found.networkInterfaces ?? [];
+  if (interfaces.length === 0) {
+    throw new UserFacingError(
+      `The private endpoint ${endpoint.name} has no network interface yet, so it has no address to publish: wait until it is provisioned, then run again.`,
+    );
+  }
+  const addresses = new Set<string>();
+  for (const reference of interfaces) {
+    const parts = (reference.id ?? '').split('/');
+    const nic = await network.networkInterfaces.get(parts[4] ?? '', parts[8] ?? '');
+    for (const config of nic.ipConfigurations ?? []) {
+      if (config.privateIPAddress) addresses.add(config.privateIPAddress.replace(/\/\d+$/, ''));
+    }
+  }
+  for (const config of found.customDnsConfigs ?? [])
+    for (const ip of config.ipAddresses ?? []) addresses.add(ip);
+  const ipv4 = [...addresses].filter((a) => /^\d{1,3}(\.\d{1,3}){3}$/.test(a));
+  if (ipv4.length === 0) {
+    throw new UserFacingError(
+      `The private endpoint ${endpoint.name} has network interfaces but no IPv4 address: check that it is provisioned.`,
+    );
+  }
+  return ipv4.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}

@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClientSecretCredential } from '@azure/identity';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { runAzureDevOpsTask, runGithubStep, type GithubStepResult } from '@azpn/action-host';
+import {
+  defaultIds,
+  LocalCloudAdmin,
+  startLocalCloud,
+  trustCloudCa,
+  type LocalCloud,
+} from '@azpn/local-cloud';
+
+// The committed bundles, run as the GitHub runner and the Azure DevOps agent run them, against the local cloud.
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rg = 'rg-dns-e2e';
+const endpoints = 10;
+
+let local: LocalCloud;
+let admin: LocalCloudAdmin;
+let stateDir: string;
+let dns: PrivateDnsManagementClient;
+
+/** A VNet, a load balancer behind a Private Link Service, `endpoints` private endpoints on it, and a zone. */
+const template = {
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  variables: { vnet: "[resourceId('Microsoft.Network/virtualNetworks', 'vnet')]" },
+  resources: [
+    {
+      type: 'Microsoft.Network/virtualNetworks',
+      apiVersion: '2024-05-01',
+      name: 'vnet',
+      location: 'westeurope',
+      properties: {
+        addressSpace: { addressPrefixes: ['10.60.0.0/16'] },
+        subnets: [
+          { name: 'svc', properties: { addressPrefix: '10.60.0.0/24' } },
+          { name: 'pe', properties: { addressPrefix: '10.60.1.0/24' } },
+        ],
+      },
+    },
+    {
+      type: 'Microsoft.Network/loadBalancers',
+      apiVersion: '2024-05-01',
+      name: 'lb',
+      location: 'westeurope',
+      sku: { name: 'Standard' },
+      dependsOn: ["[variables('vnet')]"],
+      properties: {
+        frontendIPConfigurations: [
+          { name: 'fe', properties: { subnet: { id: "[format('{0}/subnets/svc', variables('vnet'))]" } } },
+        ],
+      },
+    },
+    {
+      type: 'Microsoft.Network/privateLinkServices',
+      apiVersion: '2024-05-01',
+      name: 'pls',
+      location: 'westeurope',
+      dependsOn: ["[resourceId('Microsoft.Network/loadBalancers', 'lb')]"],
+      properties: {
+        loadBalancerFrontendIpConfigurations: [
+          { id: "[resourceId('Microsoft.Network/loadBalancers/frontendIPConfigurations', 'lb', 'fe')]" },
+        ],
+        ipConfigurations: [
+          { name: 'nat', properties: { subnet: { id: "[format('{0}/subnets/svc', variables('vnet'))]" } } },
+        ],
+        autoApproval: { subscriptions: ['[subscription().subscriptionId]'] },
+      },
+    },
+    {
+      type: 'Microsoft.Network/privateEndpoints',
+      apiVersion: '2024-05-01',
+      name: "[format('pe{0}', copyIndex())]",
+      location: 'westeurope',
+      copy: { name: 'endpoints', count: endpoints },
+      dependsOn: ["[resourceId('Microsoft.Network/privateLinkServices', 'pls')]"],
+      properties: {
+        subnet: { id: "[format('{0}/subnets/pe', variables('vnet'))]" },
+        customNetworkInterfaceName: "[format('pe{0}-nic', copyIndex())]",
+        privateLinkServiceConnections: [
+          {
+            name: 'link',
+            properties: {
+              privateLinkServiceId: "[resourceId('Microsoft.Network/privateLinkServices', 'pls')]",
+            },
+          },
+        ],
+      },
+    },
+    {
+      type: 'Microsoft.Network/privateDnsZones',
+      apiVersion: '2024-06-01',
+      name: 'internal.net',
+      location: 'global',
+    },
+  ],
+};
+
+function step(inputs: Record<string, string>): Promise<GithubStepResult> {
+  const job = local.cloud.github.jobs.find((j) => j.name === 'main')!;
+  return runGithubStep({
+    actionDir,
+    inputs: {
+      cloud: local.cloud.resourceManager,
+      'tenant-id': local.cloud.tenantId,
+      'client-id': defaultIds.deployerClientId,
+      'subscription-id': local.cloud.subscriptionId,
+      'private-endpoint-resource-group': rg,
+      'zone-resource-group': rg,
+      zone: 'internal.net',
+      ...inputs,
+    },
+    env: {
+      NODE_EXTRA_CA_CERTS: local.cloud.caFile,
+      ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
+    },
+    timeoutMs: 90_000,
+  });
+}
+
+async function record(name: string): Promise<string[]> {
+  const set = await dns.recordSets.get(rg, 'internal.net', 'A', name);
+  return (set.aRecords ?? []).map((r) => r.ipv4Address!).sort();
+}
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'azpn-endpoint-dns-'));
+  local = await startLocalCloud({ stateDir });
+  admin = new LocalCloudAdmin(local.cloud);
+  await admin.setLatencies({ readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 });
+  trustCloudCa(local.cloud.caPem);
+  const principal = local.cloud.principals[0]!;
+  const credential = new ClientSecretCredential(
+    local.cloud.tenantId,
+    principal.clientId,
+    principal.clientSecret!,
+    {
+      authorityHost: local.cloud.authorityHost,
+      disableInstanceDiscovery: true,
+    },
+  );
+  const scope = `${local.cloud.audience}.default`;
+  const classic = { endpoint: local.cloud.resourceManager, credentialScopes: [scope] };
+  await new ResourceManagementClient(
+    credential,
+    local.cloud.subscriptionId,
+    classic,
+  ).resourceGroups.createOrUpdate(rg, { location: 'westeurope' });
+  await new DeploymentsClient(credential, local.cloud.subscriptionId, {
+    endpoint: local.cloud.resourceManager,
+    credentials: { scopes: [scope] },
+  }).deployments.createOrUpdate(
+    rg,
+    'setup',
+    { properties: { template, mode: 'Incremental' } },
+    { updateIntervalInMs: 20 },
+  );
+  dns = new PrivateDnsManagementClient(credential, local.cloud.subscriptionId, classic);
+}, 60_000);
+
+afterAll(async () => {
+  await local?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('endpoint-dns on the GitHub runner', () => {
+  it('publishes the endpoint NIC address as an A record, then a re-run writes nothing', async () => {
+    const first = await step({ 'private-endpoint': 'pe0', 'record-names': 'OnPrem-Server' });
+    expect(first.errors).toEqual([]);
+    expect(first.outputs).toMatchObject({
+      ips: '10.60.1.4',
+      fqdns: 'onprem-server.internal.net.',
+      changed: 'true',
+    });
+    expect(await record('onprem-server')).toEqual(['10.60.1.4']);
+    expect(first.summary).toContain('| onprem-server.internal.net. | 10.60.1.4 | written (attempt 1) |');
+
+    await admin.clearCalls();
+    const again = await step({ 'private-endpoint': 'pe0', 'record-names': 'onprem-server' });
+    expect(again.outputs.changed).toBe('false');
+    const writes = (await admin.calls()).filter((c) => c.method !== 'GET' && c.operation !== 'token');
+    expect(writes).toEqual([]);
+  });
+
+  it('ten runs at once on the same record, each adding its own endpoint address, lose none', async () => {
+    const runs = await Promise.all(
+      Array.from({ length: endpoints }, (_, i) =>
+        step({ 'private-endpoint': `pe${i}`, 'record-names': 'shared' }),
+      ),
+    );
+    expect(runs.flatMap((r) => r.errors)).toEqual([]);
+    const expected = runs.map((r) => r.outputs.ips!).sort();
+    expect(new Set(expected).size).toBe(endpoints);
+    expect(await record('shared')).toEqual(expected);
+  });
+
+  it('prune keeps exactly the endpoint addresses', async () => {
+    const step1 = await step({ 'private-endpoint': 'pe3', 'record-names': 'shared', prune: 'true' });
+    expect(step1.outputs.changed).toBe('true');
+    expect(await record('shared')).toEqual([step1.outputs.ips]);
+  });
+
+  it.each([
+    [
+      { 'private-endpoint': 'pe0', 'record-names': 'bad_name-.x' },
+      /^Input record-names has "bad_name-\.x", which is not a valid DNS record name/,
+    ],
+    [{ 'private-endpoint': 'pe0', 'record-names': '' }, /^Input record-names is empty: give the record name/],
+    [
+      {
+        'private-endpoint': '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/nope/z',
+        'record-names': 'a',
+      },
+      /^Input private-endpoint is .* not a Microsoft.Network\/privateEndpoints resource id/,
+    ],
+  ])('bad input %j: one sentence and no call to the cloud', async (inputs, sentence) => {
+    await admin.clearCalls();
+    const result = await step(inputs);
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(sentence);
+    expect(await admin.calls()).toEqual([]);
+  });
+
+  it('an endpoint or zone that does not exist: one sentence, nothing written', async () => {
+    const missing = await step({ 'private-endpoint': 'pe-missing', 'record-names': 'x' });
+    expect(missing.errors).toEqual([
+      expect.stringMatching(/^The private endpoint pe-missing does not exist in resource group rg-dns-e2e/),
+    ]);
+    const zone = await step({ 'private-endpoint': 'pe0', 'record-names': 'x', zone: 'nowhere.net' });
+    expect(zone.errors).toEqual([expect.stringMatching(/^The private DNS zone nowhere\.net does not exist/)]);
+    await expect(dns.recordSets.get(rg, 'internal.net', 'A', 'x')).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('endpoint-dns on the Azure DevOps agent', () => {
+  it('publishes through a workload-identity service connection and sets the output variables', async () => {
+    const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+    const task = await runAzureDevOpsTask({
+      taskDir: actionDir,
+      inputs: {
+        azureSubscription: connection.id,
+        privateEndpoint: `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/privateEndpoints/pe1`,
+        zone: `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/privateDnsZones/internal.net`,
+        recordNames: 'ado-record',
+        cloud: local.cloud.resourceManager,
+      },
+      endpoints: {
+        [connection.id]: {
+          scheme: 'WorkloadIdentityFederation',
+          parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
+          data: { subscriptionid: local.cloud.subscriptionId },
+        },
+      },
+      variables: {
+        'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
+        NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
+      },
+      secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
+      timeoutMs: 90_000,
+    });
+    expect(task.errors).toEqual([]);
+    expect(task.result).toBe('Succeeded');
+    expect(task.outputs.changed?.value).toBe('true');
+    expect(await record('ado-record')).toEqual([task.outputs.ips!.value]);
+  });
+});
