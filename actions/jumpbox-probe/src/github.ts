@@ -1,0 +1,4 @@
+import { createGithubPlatform } from '@azpn/core/github';
+import { run } from './run.js';
+
+await run(createGithubPlatform());

@@ -1,0 +1,337 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClientSecretCredential } from '@azure/identity';
+import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
+import {
+  parseFileCommands,
+  runAzureDevOpsTask,
+  startAzureDevOpsTask,
+  type AzureDevOpsTaskOptions,
+  runGithubStep,
+  startGithubStep,
+  type GithubStepResult,
+} from '@azpn/action-host';
+import {
+  defaultIds,
+  LocalCloudAdmin,
+  startLocalCloud,
+  trustCloudCa,
+  type LocalCloud,
+} from '@azpn/local-cloud';
+
+// The committed bundles, run as the GitHub runner and the Azure DevOps agent run them, against the local
+// cloud. Without the fabric, the cloud runs exec commands on this host, so probes reach 127.0.0.1.
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resourceGroup = 'rg-jump';
+
+let local: LocalCloud;
+let stateDir: string;
+let aci: ContainerInstanceManagementClient;
+let web: Server;
+let webUrl: string;
+let flakyAnswers = 0;
+
+function githubInputs(inputs: Record<string, string>): Record<string, string> {
+  return {
+    cloud: local.cloud.resourceManager,
+    'tenant-id': local.cloud.tenantId,
+    'client-id': defaultIds.deployerClientId,
+    'subscription-id': local.cloud.subscriptionId,
+    'resource-group': resourceGroup,
+    ...inputs,
+  };
+}
+
+function githubEnv() {
+  const job = local.cloud.github.jobs.find((j) => j.name === 'main')!;
+  return {
+    NODE_EXTRA_CA_CERTS: local.cloud.caFile,
+    ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
+    PATH: process.env.PATH,
+  };
+}
+
+async function createStoppedGroup(name: string): Promise<void> {
+  await aci.containerGroups.beginCreateOrUpdateAndWait(resourceGroup, name, {
+    location: 'westeurope',
+    osType: 'Linux',
+    containers: [
+      {
+        name: 'shell',
+        image: 'mcr.microsoft.com/azure-cli:latest',
+        command: ['sleep', 'infinity'],
+        resources: { requests: { cpu: 1, memoryInGB: 1 } },
+      },
+    ],
+  });
+  await aci.containerGroups.stop(resourceGroup, name);
+}
+
+async function states(): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for await (const group of aci.containerGroups.listByResourceGroup(resourceGroup)) {
+    const full = await aci.containerGroups.get(resourceGroup, group.name!);
+    result[group.name!] = full.instanceView?.state ?? 'Unknown';
+  }
+  return result;
+}
+
+/** Everything the runner would show or keep: the log, outputs, state and summary, with add-mask lines removed. */
+function everythingWritten(step: GithubStepResult): string {
+  const stdout = step.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  return [stdout, step.stderr, step.summary, JSON.stringify(step.outputs), JSON.stringify(step.state)].join(
+    '\n',
+  );
+}
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'azpn-jumpbox-e2e-'));
+  local = await startLocalCloud({ stateDir });
+  await new LocalCloudAdmin(local.cloud).setLatencies({
+    readMs: 0,
+    writeMs: 0,
+    longRunningMs: 0,
+    tokenMs: 0,
+  });
+  trustCloudCa(local.cloud.caPem);
+  const principal = local.cloud.principals[0]!;
+  const credential = new ClientSecretCredential(
+    local.cloud.tenantId,
+    principal.clientId,
+    principal.clientSecret!,
+    {
+      authorityHost: local.cloud.authorityHost,
+      disableInstanceDiscovery: true,
+    },
+  );
+  const endpoint = local.cloud.resourceManager;
+  const options = { endpoint, credentialScopes: [`${local.cloud.audience}.default`] };
+  const { ResourceManagementClient } = await import('@azure/arm-resources');
+  await new ResourceManagementClient(
+    credential,
+    local.cloud.subscriptionId,
+    options,
+  ).resourceGroups.createOrUpdate(resourceGroup, { location: 'westeurope' });
+  aci = new ContainerInstanceManagementClient(credential, local.cloud.subscriptionId, options);
+  await Promise.all(['jb-a', 'jb-b', 'jb-c'].map(createStoppedGroup));
+  // A service that answers 503 twice, then 200: a forwarder whose health probe is still going green.
+  web = createServer((request, response) => {
+    if (request.url === '/flaky' && flakyAnswers++ < 2) {
+      response.writeHead(503).end('warming up');
+      return;
+    }
+    response.writeHead(200).end('onprem server says healthy');
+  });
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => web?.close(resolve));
+  await local?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('jumpbox-probe on the GitHub runner', () => {
+  it('starts both boxes, passes, fails with the output tail, retries until success, stops and bills', async () => {
+    expect(await states()).toEqual({ 'jb-a': 'Stopped', 'jb-b': 'Stopped', 'jb-c': 'Stopped' });
+    const probes = [
+      `- name: web\n  jump-box: jb-a\n  http: ${webUrl}/\n  body: says healthy`,
+      `- name: warming\n  jump-box: jb-b\n  http: ${webUrl}/flaky`,
+      `- name: broken\n  jump-box: jb-b\n  command: "echo first-line; echo the-tail-line >&2; exit 3"`,
+      `- name: localhost\n  jump-box: jb-a\n  dns: localhost\n  ip: 127.0.0.1`,
+    ].join('\n');
+    const step = await runGithubStep({
+      actionDir,
+      inputs: githubInputs({ 'jump-boxes': 'jb-a\njb-b', probes, 'retry-for': '15', 'retry-delay': '1' }),
+      env: githubEnv(),
+      timeoutMs: 90_000,
+    });
+    expect(step.errors).toEqual([expect.stringMatching(/^1 of 4 probes failed: broken \(exit status 3\)\./)]);
+    expect(step.exitCode).toBe(1);
+    const results = JSON.parse(step.outputs.results!) as {
+      name: string;
+      passed: boolean;
+      attempts: number;
+    }[];
+    const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+    expect(byName.web).toMatchObject({ passed: true, attempts: 1 });
+    expect(byName.localhost).toMatchObject({ passed: true });
+    expect(byName.warming).toMatchObject({ passed: true, attempts: 3 });
+    expect(byName.broken!.passed).toBe(false);
+    expect(step.outputs.passed).toBe('false');
+    expect(step.summary).toMatch(
+      /\| broken \| jb-b \| ❌ failed: exit status 3 \| \d+ \| [\d.]+ \| first-line<br>the-tail-line \|/,
+    );
+    expect(step.summary).toMatch(/\| web \| jb-a \| ✅ passed: HTTP 200 \| 1 \|/);
+    expect(step.log).toContain('[warming] attempt 1 on jb-b: failed (HTTP 503, expected 200)');
+    // Output is logged line by line as it streams, without the status marker.
+    expect(step.log).toContain('[broken] the-tail-line\n');
+    expect(step.log).not.toMatch(/azpn-status-/);
+    const billable = JSON.parse(step.outputs['billable-seconds']!) as Record<string, number>;
+    expect(Object.keys(billable).sort()).toEqual(['jb-a', 'jb-b']);
+    for (const seconds of Object.values(billable)) expect(seconds).toBeGreaterThan(0);
+    expect(step.summary).toMatch(/\| jb-a \| yes \| [\d.]+ \|/);
+    // Main stopped what it started, and left the post step nothing to do.
+    expect(await states()).toEqual({ 'jb-a': 'Stopped', 'jb-b': 'Stopped', 'jb-c': 'Stopped' });
+    expect(JSON.parse(step.state['jump-boxes-to-stop']!)).toEqual([]);
+    const post = await runGithubStep({
+      actionDir,
+      stage: 'post',
+      state: step.state,
+      inputs: githubInputs({ 'jump-boxes': 'jb-a\njb-b' }),
+      env: githubEnv(),
+    });
+    expect(post.exitCode).toBe(0);
+    expect(post.log).toContain('nothing to stop');
+    // Every exec session's password was masked, and none appears anywhere the runner keeps.
+    expect(step.masks.length).toBeGreaterThanOrEqual(6);
+    const written = everythingWritten(step);
+    for (const password of step.masks) expect(written).not.toContain(password);
+  });
+
+  it.each(['SIGKILL', 'SIGTERM'] as const)(
+    'main killed mid-probe by %s: the post step stops every group it had started',
+    async (signal) => {
+      const workDir = mkdtempSync(join(tmpdir(), 'azpn-jumpbox-kill-'));
+      const inputs = githubInputs({
+        'jump-boxes': 'jb-a\njb-c',
+        probes:
+          '- name: slow-a\n  jump-box: jb-a\n  command: sleep 5\n- name: slow-c\n  jump-box: jb-c\n  command: sleep 5',
+      });
+      const main = startGithubStep({ actionDir, inputs, env: githubEnv(), workDir, timeoutMs: 60_000 });
+      for (let i = 0; i < 100; i++) {
+        const now = await states();
+        if (now['jb-a'] === 'Running' && now['jb-c'] === 'Running') break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      main.child.kill(signal);
+      const killed = await main.finish();
+      expect(killed.signal).toBe(signal);
+      expect(await states()).toMatchObject({ 'jb-a': 'Running', 'jb-c': 'Running' });
+      const state = parseFileCommands(readFileSync(join(workDir, 'main-state'), 'utf8'));
+      const post = await runGithubStep({
+        actionDir,
+        stage: 'post',
+        state,
+        inputs,
+        env: githubEnv(),
+        workDir,
+      });
+      expect(post.errors).toEqual([]);
+      expect(post.summary).toMatch(/\| jb-a \| yes \| [\d.]+ \|/);
+      expect(post.summary).toMatch(/\| jb-c \| yes \| [\d.]+ \|/);
+      expect(Object.values(await states()).filter((s) => s === 'Running')).toEqual([]);
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  );
+
+  it('a start failure on one group fails its probe, and the others are still stopped', async () => {
+    const admin = new LocalCloudAdmin(local.cloud);
+    await admin.addFault({
+      method: 'POST',
+      pathPattern: 'containerGroups/jb-c/start$',
+      status: 500,
+      count: 10,
+    });
+    const step = await runGithubStep({
+      actionDir,
+      inputs: githubInputs({
+        'jump-boxes': 'jb-a\njb-b\njb-c\njb-missing',
+        probes: ['jb-a', 'jb-b', 'jb-c', 'jb-missing']
+          .map((box) => `- name: on-${box}\n  jump-box: ${box}\n  command: "true"`)
+          .join('\n'),
+      }),
+      env: githubEnv(),
+      timeoutMs: 60_000,
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.errors[0]).toMatch(
+      /^2 of 4 probes failed: on-jb-c \(jb-c did not start: .*\), on-jb-missing \(jb-missing did not start: /,
+    );
+    const results = JSON.parse(step.outputs.results!) as { name: string; passed: boolean }[];
+    expect(results.filter((r) => r.passed).map((r) => r.name)).toEqual(['on-jb-a', 'on-jb-b']);
+    expect(Object.values(await states()).filter((s) => s === 'Running')).toEqual([]);
+    await admin.clearFaults();
+  });
+});
+
+describe('jumpbox-probe on the Azure DevOps agent', () => {
+  function taskOptions(inputs: Record<string, string>): AzureDevOpsTaskOptions {
+    const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+    return {
+      taskDir: actionDir,
+      inputs: {
+        azureSubscription: connection.id,
+        cloud: local.cloud.resourceManager,
+        resourceGroup,
+        jumpBoxes: 'jb-b',
+        ...inputs,
+      },
+      endpoints: {
+        [connection.id]: {
+          scheme: 'WorkloadIdentityFederation',
+          parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
+          data: { subscriptionid: local.cloud.subscriptionId },
+        },
+      },
+      variables: {
+        'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
+        NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
+      },
+      secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
+      timeoutMs: 60_000,
+    };
+  }
+  const task = (inputs: Record<string, string>) => runAzureDevOpsTask(taskOptions(inputs));
+
+  it('probes with the stop left to the companion run, which stops the group and bills it', async () => {
+    const probe = await task({ probes: `- name: web\n  http: ${webUrl}/\n`, stopAfter: 'false' });
+    expect(probe.errors).toEqual([]);
+    expect(probe.result).toBe('Succeeded');
+    expect(probe.outputs.passed?.value).toBe('true');
+    expect((await states())['jb-b']).toBe('Running');
+    const started = probe.outputs.startedGroups?.value ?? '';
+    // stop-after false records nothing; the companion is told to stop every listed box instead.
+    const stop = await task({ mode: 'stop', stopAfter: 'all', startedGroups: started });
+    expect(stop.errors).toEqual([]);
+    expect(stop.result).toBe('Succeeded');
+    expect((await states())['jb-b']).toBe('Stopped');
+    expect(stop.summaries.join('')).toContain('| jb-b | yes |');
+    for (const secret of probe.secrets) expect(probe.log).not.toContain(secret);
+  });
+
+  it('the companion stops exactly what a killed probe run recorded, with billable seconds', async () => {
+    const probe = startAzureDevOpsTask(taskOptions({ probes: '- name: slow\n  command: sleep 5\n' }));
+    for (let i = 0; i < 100 && (await states())['jb-b'] !== 'Running'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    probe.child.kill('SIGKILL');
+    const killed = await probe.finish();
+    expect((await states())['jb-b']).toBe('Running');
+    const started = killed.outputs.startedGroups!.value;
+    expect(JSON.parse(started)).toEqual([
+      { id: expect.stringMatching(/\/containerGroups\/jb-b$/), startedAt: expect.any(Number) },
+    ]);
+    const stop = await runAzureDevOpsTask(taskOptions({ mode: 'stop', startedGroups: started }));
+    expect(stop.errors).toEqual([]);
+    expect((await states())['jb-b']).toBe('Stopped');
+    expect(JSON.parse(stop.outputs.billableSeconds!.value)['jb-b']).toBeGreaterThan(1);
+    // Unexpanded (the probe task never ran): nothing recorded, nothing stopped.
+    const idle = await runAzureDevOpsTask(
+      taskOptions({ mode: 'stop', startedGroups: '$(probe.startedGroups)' }),
+    );
+    expect(idle.result).toBe('Succeeded');
+    expect(idle.log).toContain('nothing to stop');
+  });
+});
