@@ -5,7 +5,8 @@
  *   1. compile and lint every Bicep template under bicep/;
  *   2. start the local cloud with the fabric (as root) and the seed's scenario: two on-prem servers on TCP 8000;
  *   3. deploy the forwarder with the deploy action's bundle (OIDC through the cloud's GitHub issuer);
- *   4. probe from the jump boxes with the jumpbox-probe bundle: the seed's `curl http://onprem-server.internal.net:8000`
+ *   4. publish the private endpoint's address as `onprem-server.internal.net` with the endpoint-dns bundle;
+ *   5. probe from the jump boxes with the jumpbox-probe bundle: the seed's `curl http://onprem-server.internal.net:8000`
  *      from the spoke (through the private endpoint, the load balancer and a forwarder instance), the record,
  *      and the on-prem servers directly from the hub; then its post step, which stops the jump boxes.
  * Without root the fabric cannot run: the control-plane steps run and the probes are skipped, said in one line.
@@ -27,6 +28,8 @@ import {
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const resourceGroup = 'rg-forwarder';
+/** The name the seed's final check resolves; endpoint-dns publishes it for the private endpoint. */
+const seedRecord = 'onprem-server';
 /** The seed's two on-prem web servers, on a test range of our own, reached from the hub. */
 const onPrem: OnPremSite = {
   attachTo: 'vnet-hub-seed',
@@ -102,7 +105,12 @@ async function deployForwarder(local: LocalCloud): Promise<Record<string, string
       inputs: {
         ...shared.inputs,
         template: join(root, 'bicep', 'forwarder', 'main.bicepparam'),
-        'parameter-overrides': `name: seed\ntargets: [${onPrem.servers.map((s) => s.ip).join(', ')}]`,
+        // The module's own record gets another name: the seed's name resolves only once endpoint-dns publishes it.
+        'parameter-overrides': [
+          'name: seed',
+          `targets: [${onPrem.servers.map((s) => s.ip).join(', ')}]`,
+          'recordName: forwarder',
+        ].join('\n'),
         'resource-group': resourceGroup,
         location: 'westeurope',
         'deployment-name': 'forwarder',
@@ -119,6 +127,28 @@ async function deployForwarder(local: LocalCloud): Promise<Record<string, string
   return step.outputs;
 }
 
+async function publishEndpointRecord(
+  local: LocalCloud,
+  outputs: Record<string, string>,
+): Promise<Record<string, string>> {
+  const shared = workflowStep(local);
+  const step = checked(
+    await runGithubStep({
+      actionDir: join(root, 'actions', 'endpoint-dns'),
+      inputs: {
+        ...shared.inputs,
+        'private-endpoint': outputs.privateEndpointId!,
+        zone: outputs.dnsZoneId!,
+        'record-names': seedRecord,
+        ttl: '10',
+      },
+      env: shared.env,
+    }),
+    'endpoint-dns',
+  );
+  return step.outputs;
+}
+
 interface ProbeResult {
   name: string;
   passed: boolean;
@@ -126,7 +156,11 @@ interface ProbeResult {
   reason?: string;
 }
 
-async function probeJumpBoxes(local: LocalCloud, outputs: Record<string, string>): Promise<string> {
+async function probeJumpBoxes(
+  local: LocalCloud,
+  outputs: Record<string, string>,
+  fqdn: string,
+): Promise<string> {
   const shared = workflowStep(local);
   const actionDir = join(root, 'actions', 'jumpbox-probe');
   const spoke = outputs.spokeJumpboxName!;
@@ -134,13 +168,18 @@ async function probeJumpBoxes(local: LocalCloud, outputs: Record<string, string>
   const probes = [
     `- name: seed check - on-prem through the forwarder`,
     `  jump-box: ${spoke}`,
-    `  http: http://${outputs.recordFqdn}:8000`,
+    `  http: http://${fqdn}:8000`,
     `  status: 200`,
     `  body: hello from onprem`,
     `- name: endpoint record`,
     `  jump-box: ${spoke}`,
-    `  dns: ${outputs.recordFqdn}`,
+    `  dns: ${fqdn}`,
     `  ip: ${outputs.privateEndpointIp}`,
+    `- name: the load balancer frontend from the hub`,
+    `  jump-box: ${hub}`,
+    `  http: http://${outputs.ilbFrontendIp}:8000`,
+    `  status: 200`,
+    `  body: hello from onprem`,
     ...onPrem.servers.flatMap((server) => [
       `- name: ${server.name} directly from the hub`,
       `  jump-box: ${hub}`,
@@ -228,14 +267,25 @@ try {
     );
   }
   const deployed = outputs;
-  if (cloud && deployed && isRoot) {
+  let fqdn: string | undefined;
+  if (cloud && deployed) {
+    steps.push(
+      await timed('Publish the private endpoint as a DNS record with the endpoint-dns action', async () => {
+        const published = await publishEndpointRecord(cloud, deployed);
+        fqdn = (published.fqdns ?? '').split(',')[0]!.replace(/\.$/, '');
+        return `${published.fqdns} -> ${published.ips} (changed: ${published.changed})`;
+      }),
+    );
+  }
+  const seedName = fqdn;
+  if (cloud && deployed && seedName && isRoot) {
     steps.push(
       await timed(
         'Probe from the jump boxes with the jumpbox-probe action, then its post step stops them',
-        () => probeJumpBoxes(cloud, deployed),
+        () => probeJumpBoxes(cloud, deployed, seedName),
       ),
     );
-  } else if (cloud && deployed) {
+  } else if (cloud && seedName) {
     const reason =
       'The probes need root: the fabric creates network namespaces; run npm start as root to send real traffic.';
     console.log(`\n== Probes skipped\n${reason}`);

@@ -40,11 +40,15 @@ export function parseJumpBox(
 export async function groupState(
   client: ContainerInstanceManagementClient,
   box: JumpBox,
-): Promise<{ state: string; container: string }> {
+): Promise<{ state: string; container: string; runningSince?: number }> {
   const group = await client.containerGroups.get(box.resourceGroup, box.name);
-  const container = group.containers[0]?.name;
-  if (!container) throw new Error(`container group ${box.name} has no container to run probes in`);
-  return { state: group.instanceView?.state ?? 'Unknown', container };
+  const first = group.containers[0];
+  if (!first?.name) throw new Error(`container group ${box.name} has no container to run probes in`);
+  const state = group.instanceView?.state ?? 'Unknown';
+  // ACI bills a running group from its container's start; the instance view says when that was.
+  const since = first.instanceView?.currentState?.startTime;
+  const runningSince = state === 'Running' && since ? new Date(since).getTime() : undefined;
+  return { state, container: first.name, ...(Number.isFinite(runningSince) ? { runningSince } : {}) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

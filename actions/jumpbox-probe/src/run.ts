@@ -80,9 +80,10 @@ async function prepare(
   startTimeoutMs: number,
   platform: Platform,
 ): Promise<string> {
-  const { state, container } = await groupState(client, box);
+  const { state, container, runningSince } = await groupState(client, box);
   if (state === 'Running') {
-    if (stopAfter === 'all') ledger.add({ id: box.id });
+    // Started before this job: billable from the start ACI reports, when it reports one.
+    if (stopAfter === 'all') ledger.add({ id: box.id, ...(runningSince ? { startedAt: runningSince } : {}) });
     platform.log.info(`${box.name} is already running.`);
     return container;
   }

@@ -264,6 +264,31 @@ describe('jumpbox-probe on the GitHub runner', () => {
     expect(Object.values(await states()).filter((s) => s === 'Running')).toEqual([]);
     await admin.clearFaults();
   });
+
+  it('stop-after all bills a box that was already running from the start ACI reports', async () => {
+    const createdAt = Date.now();
+    await createStoppedGroup('jb-early');
+    await aci.containerGroups.beginStartAndWait(resourceGroup, 'jb-early');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const step = await runGithubStep({
+      actionDir,
+      inputs: githubInputs({
+        'jump-boxes': 'jb-early',
+        probes: '- name: ready\n  jump-box: jb-early\n  command: "true"',
+        'stop-after': 'all',
+      }),
+      env: githubEnv(),
+      timeoutMs: 60_000,
+    });
+    const elapsed = (Date.now() - createdAt) / 1000;
+    expect(step.errors).toEqual([]);
+    expect(step.stdout).toContain('jb-early is already running.');
+    const billable = JSON.parse(step.outputs['billable-seconds']!) as Record<string, number>;
+    // Not from the step's own start: the 1.5 s the box ran before the step count too.
+    expect(billable['jb-early']).toBeGreaterThanOrEqual(1.5);
+    expect(billable['jb-early']).toBeLessThanOrEqual(elapsed + 0.2);
+    expect((await states())['jb-early']).toBe('Stopped');
+  });
 });
 
 describe('jumpbox-probe on the Azure DevOps agent', () => {
