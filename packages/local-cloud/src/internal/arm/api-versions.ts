@@ -30,6 +30,25 @@ export const resourcesApiVersions = [
   '2015-11-01',
 ];
 
+/**
+ * The api-versions of the subscription and tenant reads (`GET /subscriptions`, `/subscriptions/{id}`, `/tenants`):
+ * those of Microsoft.Resources' subscriptions spec (what azure-cli and the subscriptions SDKs send) and the
+ * resources versions, which ARM accepts there too.
+ */
+export const subscriptionsApiVersions = [
+  ...new Set([
+    '2022-12-01',
+    '2021-01-01',
+    '2020-01-01',
+    '2019-11-01',
+    '2019-06-01',
+    '2018-06-01',
+    '2016-06-01',
+    '2015-11-01',
+    ...resourcesApiVersions,
+  ]),
+].sort((a, b) => b.localeCompare(a));
+
 const wellFormed = /^\d{4}-\d{2}-\d{2}(-preview|-beta|-alpha|-privatepreview)?$/;
 
 /**

@@ -3,7 +3,7 @@ import { json } from '../http/exchange.js';
 import type { OperationType } from '../../scenario/types.js';
 import { type ArmContext } from './arm-context.js';
 import { armError } from './arm-error.js';
-import { checkApiVersion, resourcesApiVersions } from './api-versions.js';
+import { checkApiVersion, resourcesApiVersions, subscriptionsApiVersions } from './api-versions.js';
 import * as groups from './resource-groups.js';
 import * as generic from './generic-resources.js';
 import { pollOperationResult } from './long-running.js';
@@ -39,12 +39,17 @@ export function routeArm(exchange: Exchange, context: ArmContext): ArmRoute | un
   const write: OperationType = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
   let m: RegExpExecArray | null;
   if (path === '/tenants' && method === 'GET') {
-    return { operation: read, run: withVersion(exchange, resourcesApiVersions, () => listTenants(exchange)) };
+    return {
+      operation: read,
+      run: withVersion(exchange, subscriptionsApiVersions, () => listTenants(exchange)),
+    };
   }
   if (path === '/subscriptions' && method === 'GET') {
     return {
       operation: read,
-      run: withVersion(exchange, resourcesApiVersions, () => listSubscriptions(context, exchange.tenantId)),
+      run: withVersion(exchange, subscriptionsApiVersions, () =>
+        listSubscriptions(context, exchange.tenantId),
+      ),
     };
   }
   if ((m = /^\/subscriptions\/([^/]+)\/operationresults\/([^/]+)$/i.exec(path))) {
@@ -91,7 +96,7 @@ export function routeArm(exchange: Exchange, context: ArmContext): ArmRoute | un
     return {
       operation: read,
       subscriptionId: sub,
-      run: withVersion(exchange, resourcesApiVersions, () => json(200, subscriptionBody(context, sub))),
+      run: withVersion(exchange, subscriptionsApiVersions, () => json(200, subscriptionBody(context, sub))),
     };
   }
   return undefined;

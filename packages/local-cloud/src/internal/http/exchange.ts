@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { parseLenientJson } from './lenient-json.js';
 
 /** One parsed request, with the ids ARM echoes and the principal once authenticated. */
 export interface Exchange {
@@ -45,11 +46,11 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, body, headers };
 }
 
-/** Parses the request body as JSON, or answers undefined when it is not JSON. */
+/** Parses the request body as ARM's lenient JSON reader does, or answers undefined when it is not JSON. */
 export function jsonBody(exchange: Exchange): unknown {
   if (!exchange.bodyText) return undefined;
   try {
-    return JSON.parse(exchange.bodyText) as unknown;
+    return parseLenientJson(exchange.bodyText);
   } catch {
     return undefined;
   }

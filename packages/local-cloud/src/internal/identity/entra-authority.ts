@@ -22,10 +22,19 @@ const jwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** The path patterns the authority answers; everything else belongs to other parts of the cloud. */
 export function isAuthorityPath(path: string): boolean {
-  return /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/(v2\.0\/)?keys|discovery\/instance)$/.test(
-    path,
+  return (
+    /^\/[^/]+\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/(v2\.0\/)?keys|discovery\/instance)$/.test(
+      path,
+    ) || /^\/adfs\/oauth2\/token\/?$/.test(path)
   );
 }
+
+/**
+ * The first path segment of the AD FS-style authority. Azure Stack Hub clouds sign in at `{host}/adfs`, and MSAL
+ * (and the azure-cli built on it) skips instance discovery against login.microsoftonline.com for such an authority;
+ * the local cloud serves it as a second door into the home tenant (the scenario's first), issuing that tenant's tokens.
+ */
+const adfs = 'adfs';
 
 /** The Entra-like authority: OpenID discovery, keys, and the v2.0 token endpoint for client credentials. */
 export class EntraAuthority {
@@ -40,6 +49,7 @@ export class EntraAuthority {
   async handle(exchange: Exchange): Promise<Reply> {
     const [, tenant = '', ...rest] = exchange.path.split('/');
     const tail = rest.join('/');
+    if (tenant === adfs) return this.handleAdfs(exchange, tail);
     if (tail.endsWith('openid-configuration')) return json(200, this.discovery(tenant));
     if (tail.startsWith('discovery/') && tail.endsWith('keys'))
       return json(200, { keys: [this.context.key.jwk] });
@@ -54,6 +64,56 @@ export class EntraAuthority {
       );
     }
     return this.token(exchange, tenant);
+  }
+
+  private handleAdfs(exchange: Exchange, tail: string): Promise<Reply> | Reply {
+    if (tail === '.well-known/openid-configuration') return json(200, this.adfsDiscovery());
+    if (tail === 'discovery/keys') return json(200, { keys: [this.context.key.jwk] });
+    if (/^oauth2\/token\/?$/.test(tail) && exchange.method === 'POST')
+      return this.token(exchange, this.context.scenario.tenants[0]!.id);
+    if (/^oauth2\/token\/?$/.test(tail))
+      return aadstsError(
+        405,
+        'invalid_request',
+        900561,
+        'The endpoint only accepts POST requests.',
+        this.context.now(),
+      );
+    return json(404, { error: 'not_found', error_description: `No AD FS endpoint at '${exchange.path}'.` });
+  }
+
+  /** AD FS 2016+ OpenID configuration at `/adfs/.well-known/openid-configuration` (no `/v2.0` segment). */
+  private adfsDiscovery(): object {
+    const base = `${this.context.authorityHost}/${adfs}`;
+    return {
+      issuer: base,
+      authorization_endpoint: `${base}/oauth2/authorize/`,
+      token_endpoint: `${base}/oauth2/token/`,
+      jwks_uri: `${base}/discovery/keys`,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
+      response_types_supported: [
+        'code',
+        'id_token',
+        'code id_token',
+        'id_token token',
+        'code token',
+        'code id_token token',
+      ],
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      ],
+      subject_types_supported: ['pairwise'],
+      scopes_supported: ['openid', 'profile', 'email', 'allatclaims', 'user_impersonation'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256'],
+      access_token_issuer: this.tokenIssuer(this.context.scenario.tenants[0]!.id),
+      end_session_endpoint: `${base}/oauth2/logout`,
+      frontchannel_logout_supported: true,
+    };
   }
 
   private discovery(tenant: string): object {
