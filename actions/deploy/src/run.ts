@@ -136,15 +136,36 @@ async function deploy(
   }
 }
 
-/** The deployed state of what the template declares, read back for the topology (what-if's bodies are predictions). */
-async function deployedBodies(
+const isExpression = (value: unknown) =>
+  typeof value === 'string' && value.startsWith('[') && value.endsWith(']') && !value.startsWith('[[');
+
+/**
+ * True when a predicted body holds a reference (`id` or `…Id`) that is still a template expression only the
+ * deployment could evaluate: the topology would miss that link.
+ */
+function holdsUnevaluatedReference(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsUnevaluatedReference);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(
+    ([key, v]) => ((key === 'id' || key.endsWith('Id')) && isExpression(v)) || holdsUnevaluatedReference(v),
+  );
+}
+
+/**
+ * The bodies the topology is drawn from: what-if's prediction of each declared resource (it costs no call), read
+ * back only where a reference in the prediction is an expression that only the deployment could evaluate.
+ */
+async function topologyBodies(
   azure: OpenAzure,
   changes: readonly ResourceChange[],
 ): Promise<TopologyResource[]> {
   const declared = changes.filter((c) => c.changeType !== 'Delete' && c.changeType !== 'Ignore');
   const read = await Promise.all(
     declared.map(async (change) => {
-      const apiVersion = (change.after as { apiVersion?: string } | undefined)?.apiVersion;
+      const predicted = change.after as Record<string, unknown> | undefined;
+      const apiVersion = predicted?.apiVersion as string | undefined;
+      if (predicted && !holdsUnevaluatedReference(predicted))
+        return { id: change.resourceId, body: predicted };
       if (!apiVersion) return undefined;
       const body = await azure.clients.resources.resources
         .getById(change.resourceId, apiVersion)
@@ -234,7 +255,7 @@ export async function run(platform: Platform): Promise<void> {
       const published = publishOutputs(platform, config, outputs);
       const elapsed = formatElapsed(platform.now() - started);
       progress(`deployed ${config.deploymentName}: ${published.length} output(s)`);
-      const topology = await deployedBodies(azure, changes);
+      const topology = await topologyBodies(azure, changes);
       summary +=
         `\nDeployed in ${elapsed}, correlation id \`${result.properties?.correlationId ?? 'unknown'}\`.\n\n` +
         markdownHeading('Outputs', 3) +

@@ -86,6 +86,7 @@ afterAll(async () => {
 
 describe('deploy on the GitHub runner, signed in with the job OIDC token', () => {
   it('deploys the forwarder: outputs, what-if table and topology in the summary', async () => {
+    await admin.clearCalls();
     const step = await deployStep({
       template: forwarder,
       'resource-group': 'rg-e2e',
@@ -116,6 +117,22 @@ describe('deploy on the GitHub runner, signed in with the job OIDC token', () =>
     ])
       expect(step.summary).toContain(node);
     expect(step.summary).toMatch(/-->\|loadBalancerFrontendIpConfigurations\|/);
+    // The calls deploy mode needs, and no more: the topology is drawn from what-if's predictions.
+    const calls = (await admin.calls())
+      .filter((c) => c.operation !== 'token' && c.path.startsWith('/subscriptions/'))
+      .map((c) =>
+        `${c.method} ${c.path.replace(/^\/subscriptions\/[^/]+/, '').replace(/[0-9A-F]{32}|[0-9a-f-]{36}/g, '{id}')}`.toLowerCase(),
+      );
+    expect(calls).toEqual([
+      'get /resourcegroups/rg-e2e',
+      'put /resourcegroups/rg-e2e',
+      'post /resourcegroups/rg-e2e/providers/microsoft.resources/deployments/forwarder/validate',
+      'post /resourcegroups/rg-e2e/providers/microsoft.resources/deployments/forwarder/whatif',
+      'get /operationresults/{id}',
+      'put /resourcegroups/rg-e2e/providers/microsoft.resources/deployments/forwarder',
+      'get /resourcegroups/rg-e2e/providers/microsoft.resources/deployments/forwarder/operationstatuses/{id}',
+      'get /resourcegroups/rg-e2e/providers/microsoft.resources/deployments/forwarder',
+    ]);
   });
 
   it('a second run with fail-on-changes passes: what-if finds no change', async () => {

@@ -208,7 +208,8 @@ resource scaleSet 'Microsoft.Compute/virtualMachineScaleSets@2024-07-01' = {
                     }
                     loadBalancerBackendAddressPools: [
                       {
-                        id: loadBalancer.properties.backendAddressPools[0].id
+                        // An id what-if can evaluate before deployment (a property read could not be).
+                        id: resourceId('Microsoft.Network/loadBalancers/backendAddressPools', loadBalancer.name, 'forwarders')
                       }
                     ]
                   }
@@ -250,7 +251,11 @@ resource scaleSet 'Microsoft.Compute/virtualMachineScaleSets@2024-07-01' = {
 output frontendIp string = loadBalancer.properties.frontendIPConfigurations[0].properties.privateIPAddress
 
 @description('Resource id of the load balancer frontend, for the Private Link Service.')
-output frontendIpConfigurationId string = loadBalancer.properties.frontendIPConfigurations[0].id
+output frontendIpConfigurationId string = resourceId(
+  'Microsoft.Network/loadBalancers/frontendIPConfigurations',
+  loadBalancer.name,
+  'frontend'
+)
 
 @description('Name of the load balancer.')
 output loadBalancerName string = loadBalancer.name
