@@ -110,6 +110,8 @@ function writeScaleSet(
     location: normaliseLocation(String(fields.location)),
     ...(fields.tags === undefined ? {} : { tags: fields.tags as Record<string, string> }),
     sku: { capacity: 0, ...((fields.sku as Json | undefined) ?? {}) },
+    // Compute's etag (api-version 2023-09-01 on) is a quoted counter that every write advances.
+    etag: `"${Number(/^"(\d+)"$/.exec(String(existing?.etag ?? ''))?.[1] ?? 0) + 1}"`,
     properties: {
       singlePlacementGroup: true,
       orchestrationMode: 'Uniform',

@@ -173,7 +173,15 @@ export function putContainerGroup(exchange: Exchange, context: ArmContext, addre
       provisioningState: 'Pending',
       ...(ip === undefined
         ? {}
-        : { ipAddress: { ...((properties.ipAddress as Json | undefined) ?? {}), type: 'Private', ip } }),
+        : {
+            // IpAddress requires `ports`: the group's exposed ports, those of its containers when not given.
+            ipAddress: {
+              ports: containerPorts(properties),
+              ...((properties.ipAddress as Json | undefined) ?? {}),
+              type: 'Private',
+              ip,
+            },
+          }),
     },
   };
   setState(record, 'Pending', context.now());
@@ -268,4 +276,11 @@ export function readGroups(context: ArmContext, address: GroupAddress | { scope:
   }
   const record = findGroup(context, address);
   return 'status' in record || 'reset' in record ? (record as Reply) : json(200, record);
+}
+
+/** The ports the containers of a group expose, as IpAddress lists them (`protocol` defaults to TCP). */
+function containerPorts(properties: Json): { port: number; protocol: string }[] {
+  const containers = (properties.containers as { properties?: { ports?: Json[] } }[] | undefined) ?? [];
+  const ports = containers.flatMap((c) => c.properties?.ports ?? []);
+  return ports.map((p) => ({ port: Number(p.port), protocol: String(p.protocol ?? 'TCP') }));
 }

@@ -117,7 +117,11 @@ function baseRecord(
     properties: {
       ...withChildIds(id, address.type, (body.properties as Json | undefined) ?? {}),
       provisioningState: 'Succeeded',
-      resourceGuid: (existing?.properties.resourceGuid as string | undefined) ?? randomUUID(),
+      // Of the three, only LoadBalancerPropertiesFormat has a resourceGuid; the endpoint's and the service's
+      // property sets have none.
+      ...(address.type === 'Microsoft.Network/loadBalancers'
+        ? { resourceGuid: (existing?.properties.resourceGuid as string | undefined) ?? randomUUID() }
+        : {}),
     },
   };
 }
@@ -198,16 +202,17 @@ export function putPrivateEndpoint(exchange: Exchange, context: ArmContext, addr
       description: approved ? 'Auto-Approved' : 'Awaiting approval',
       actionsRequired: 'None',
     };
-    const others = ((service.properties.privateEndpointConnections as Json[] | undefined) ?? []).filter(
-      (c) =>
-        ((c.properties as Json).privateEndpoint as { id: string }).id.toLowerCase() !==
-        record.id.toLowerCase(),
-    );
+    const current = (service.properties.privateEndpointConnections as Json[] | undefined) ?? [];
+    const fromThis = (c: Json) =>
+      ((c.properties as Json).privateEndpoint as { id: string }).id.toLowerCase() === record.id.toLowerCase();
+    // One connection per endpoint, named `{endpoint}.{guid}` for as long as the endpoint exists.
+    const connectionName =
+      (current.find(fromThis)?.name as string | undefined) ?? `${address.name}.${randomUUID()}`;
     service.properties.privateEndpointConnections = [
-      ...others,
+      ...current.filter((c) => !fromThis(c)),
       {
-        id: `${service.id}/privateEndpointConnections/${address.name}.${randomUUID()}`,
-        name: `${address.name}.${randomUUID()}`,
+        id: `${service.id}/privateEndpointConnections/${connectionName}`,
+        name: connectionName,
         type: 'Microsoft.Network/privateLinkServices/privateEndpointConnections',
         properties: {
           privateEndpoint: { id: record.id },
