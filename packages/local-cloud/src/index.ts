@@ -5,6 +5,7 @@ export {
   type FaultRequest,
   type GitHubJobRequest,
   type CallRecord,
+  type StoredRecord,
 } from './local-cloud-admin.js';
 export { cloudRequest, trustCloudCa, type CloudResponse } from './cloud-https.js';
 export { loadScenarioFile } from './scenario/load-scenario.js';

@@ -28,6 +28,23 @@ export interface GitHubJobRequest {
   environment?: string;
 }
 
+/** A stored record as the admin API answers it: a resource group, a resource or an inline child (a subnet). */
+export interface StoredRecord {
+  id: string;
+  name: string;
+  type: string;
+  location?: string;
+  tags?: Record<string, string>;
+  etag?: string;
+  properties: Record<string, unknown>;
+  [member: string]: unknown;
+}
+
+/** The admin path of a resource id, each segment escaped. */
+function resourcePath(id: string): string {
+  return `/resources${id.split('/').map(encodeURIComponent).join('/')}`;
+}
+
 /** A client of a running cloud's admin API, in-process or started by `local-cloud up`. */
 export class LocalCloudAdmin {
   constructor(private readonly cloud: Pick<CloudDescription, 'admin' | 'caPem'>) {}
@@ -58,6 +75,11 @@ export class LocalCloudAdmin {
   /** Injects a fault into the next `count` matching calls; answers the rule's id. */
   async addFault(fault: FaultRequest): Promise<number> {
     return ((await this.call('POST', '/faults', fault)) as { id: number }).id;
+  }
+
+  /** The fault rules with the calls each has left. */
+  async faults(): Promise<{ id: number; remaining: number }[]> {
+    return ((await this.call('GET', '/faults')) as { value: { id: number; remaining: number }[] }).value;
   }
 
   /** Removes every fault rule. */
@@ -92,5 +114,29 @@ export class LocalCloudAdmin {
       requestUrl: string;
       requestToken: string;
     };
+  }
+
+  /** The stored record of a resource, resource group or inline child (a subnet), read out of band. */
+  async getResource(id: string): Promise<StoredRecord> {
+    return (await this.call('GET', resourcePath(id))) as StoredRecord;
+  }
+
+  /**
+   * Changes a stored record out of band (drift), with a JSON merge patch: objects merge, `null` removes a member,
+   * anything else (arrays included) replaces. No ARM call is made or logged; the etag changes and
+   * provisioningState stays Succeeded. Answers the new record.
+   */
+  async patchResource(id: string, patch: Record<string, unknown>): Promise<StoredRecord> {
+    return (await this.call('PATCH', resourcePath(id), patch)) as StoredRecord;
+  }
+
+  /** Replaces the body of a stored record out of band (id, name and type stay); answers the new record. */
+  async putResource(id: string, body: Record<string, unknown>): Promise<StoredRecord> {
+    return (await this.call('PUT', resourcePath(id), body)) as StoredRecord;
+  }
+
+  /** Deletes a resource or resource group out of band: its provider's delete, finished at once, unlogged. */
+  async deleteResource(id: string): Promise<void> {
+    await this.call('DELETE', resourcePath(id));
   }
 }

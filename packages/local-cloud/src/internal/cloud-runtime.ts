@@ -105,6 +105,7 @@ export class CloudRuntime {
       throttle: this.throttle,
       clock: this.clock,
       latencies: this.latencies,
+      arm: () => this.armContext(),
       addGitHubJob: async (spec) => {
         const [parsed] = parseScenario({
           tenants: [{ id: '00000000-0000-0000-0000-000000000000' }],

@@ -8,6 +8,8 @@ import type { CallLog } from './call-log.js';
 import type { CloudClock } from './clock.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { RequestThrottle } from './throttle.js';
+import type { ArmContext } from '../arm/arm-context.js';
+import { serveDrift } from './drift.js';
 
 /** The runtime knobs the admin API turns. */
 export interface AdminContext {
@@ -19,6 +21,8 @@ export interface AdminContext {
   latencies: Latencies;
   /** Adds a GitHub job; answers its description (subject, request URL and token). */
   addGitHubJob: (spec: unknown) => Promise<object>;
+  /** The ARM context whose store the out-of-band resource calls read and change. */
+  arm: () => ArmContext;
 }
 
 function bad(message: string): Reply {
@@ -26,8 +30,9 @@ function bad(message: string): Reply {
 }
 
 /**
- * The admin API under `/_admin` (bearer = the admin token): calls, faults, throttle, latencies, clock, GitHub jobs.
- * Bodies use the scenario file's field names and are validated the same way.
+ * The admin API under `/_admin` (bearer = the admin token): calls, faults, throttle, latencies, clock, GitHub jobs,
+ * and out-of-band reads and changes of stored resources (`/resources/{id}`). Bodies use the scenario file's field
+ * names and are validated the same way.
  */
 export async function serveAdmin(exchange: Exchange, subPath: string, context: AdminContext): Promise<Reply> {
   if (exchange.headers.authorization !== `Bearer ${context.token}`) {
@@ -48,6 +53,8 @@ export async function serveAdmin(exchange: Exchange, subPath: string, context: A
 
 async function route(exchange: Exchange, call: string, context: AdminContext): Promise<Reply> {
   const body = jsonBody(exchange);
+  const resource = /^(GET|PUT|PATCH|DELETE) \/resources(\/subscriptions\/.+)$/.exec(call);
+  if (resource !== null) return serveDrift(resource[1]!, resource[2]!, body, context.arm());
   switch (call) {
     case 'GET /calls':
       return json(200, { value: context.calls.list() });
