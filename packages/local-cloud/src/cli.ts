@@ -10,7 +10,7 @@ import { loadOnPremFile } from './fabric/on-prem-file.js';
 import type { CloudDescription } from './cloud-description.js';
 
 const usage =
-  'Usage: local-cloud up|down --state-dir DIR [--scenario FILE] [--port N] [--fabric [--on-prem FILE]]';
+  'Usage: local-cloud up|down --state-dir DIR [--scenario FILE] [--port N] [--snapshot FILE] [--fabric [--on-prem FILE]]';
 
 async function readDescription(stateDir: string): Promise<CloudDescription | undefined> {
   try {
@@ -35,6 +35,7 @@ async function serve(
   scenarioFile: string | undefined,
   port: number,
   fabric: { on: boolean; onPremFile?: string },
+  snapshotFile: string | undefined,
 ): Promise<void> {
   const scenario = scenarioFile === undefined ? undefined : await loadScenarioFile(scenarioFile);
   const onPrem = fabric.onPremFile === undefined ? undefined : await loadOnPremFile(fabric.onPremFile);
@@ -43,8 +44,16 @@ async function serve(
     port,
     stateDir,
     fabric: fabric.on ? { onPrem } : undefined,
+    snapshotFile,
   });
-  const stop = () => void local.stop().then(() => process.exit(0));
+  const stop = () =>
+    void local.stop().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(1);
+      },
+    );
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
@@ -101,6 +110,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       fabric: { type: 'boolean' },
       'on-prem': { type: 'string' },
+      snapshot: { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -113,6 +123,7 @@ async function main(): Promise<void> {
   const scenario = values.scenario === undefined ? undefined : resolve(values.scenario);
   const onPremFile = values['on-prem'] === undefined ? undefined : resolve(values['on-prem']);
   if (onPremFile !== undefined && values.fabric !== true) throw new Error('--on-prem needs --fabric.');
+  const snapshotFile = values.snapshot === undefined ? undefined : resolve(values.snapshot);
   const forwarded = [
     '--state-dir',
     stateDir,
@@ -121,8 +132,10 @@ async function main(): Promise<void> {
     String(port),
     ...(values.fabric === true ? ['--fabric'] : []),
     ...(onPremFile ? ['--on-prem', onPremFile] : []),
+    ...(snapshotFile ? ['--snapshot', snapshotFile] : []),
   ];
-  if (command === 'serve') await serve(stateDir, scenario, port, { on: values.fabric === true, onPremFile });
+  if (command === 'serve')
+    await serve(stateDir, scenario, port, { on: values.fabric === true, onPremFile }, snapshotFile);
   else if (command === 'up') await up(stateDir, forwarded);
   else await down(stateDir);
 }

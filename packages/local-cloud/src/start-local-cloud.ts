@@ -13,6 +13,7 @@ import { gitHubSubject } from './internal/identity/github-issuer.js';
 import { dispatch } from './internal/http/dispatch.js';
 import { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
 import { execSessionsOf } from './internal/container-instance/exec-sessions.js';
+import { readSnapshot, restoreSnapshot, SnapshotWriter } from './internal/snapshot/snapshot-file.js';
 
 /** How to start a local cloud. */
 export interface LocalCloudOptions {
@@ -24,6 +25,11 @@ export interface LocalCloudOptions {
   stateDir?: string;
   /** Realises the deployed resources as network namespaces carrying real packets (needs root). */
   fabric?: boolean | FabricOptions;
+  /**
+   * A snapshot file: loaded on start when it exists (resource groups, resources, deployments), rewritten atomically
+   * shortly after each call that changed the store and on stop. Keys, the CA and tokens are new on each start.
+   */
+  snapshotFile?: string;
 }
 
 /** A running local cloud. */
@@ -39,6 +45,8 @@ export interface LocalCloud {
 /** Starts a local cloud on 127.0.0.1: one HTTPS server with ARM, the authority, the OIDC issuers and the admin API. */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const scenario = options.scenario ?? defaultScenario();
+  // An unusable snapshot stops the start before anything runs, and is left as it is.
+  const snapshot = options.snapshotFile === undefined ? undefined : await readSnapshot(options.snapshotFile);
   const [tls, entra, github, azureDevOps] = await Promise.all([
     generateTlsMaterial(),
     generateSigningKey(),
@@ -46,7 +54,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     generateSigningKey(),
   ]);
   // Requests that arrive before the port (and so the URLs) are known get a 503.
-  const ready: { runtime?: CloudRuntime } = {};
+  const ready: { runtime?: CloudRuntime; snapshot?: SnapshotWriter } = {};
   const server = createServer(
     { cert: tls.serverCertPem, key: tls.serverKeyPem, keepAliveTimeout: 5000 },
     (request, response) => {
@@ -55,7 +63,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return;
       }
       // A client that drops its connection mid-request must not take the cloud down with it.
-      dispatch(request, response, ready.runtime).catch(() => request.socket.destroy());
+      dispatch(request, response, ready.runtime).then(
+        () => ready.snapshot?.schedule(),
+        () => request.socket.destroy(),
+      );
     },
   );
   // ACI exec sessions are websockets on the same server, at the URIs the exec call hands out.
@@ -68,6 +79,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const runtime = new CloudRuntime(`https://127.0.0.1:${port}`, scenario, { entra, github, azureDevOps });
+  if (options.snapshotFile !== undefined) {
+    if (snapshot !== undefined) restoreSnapshot(runtime.store, snapshot, runtime.clock.now());
+    const writer = new SnapshotWriter(options.snapshotFile, runtime.store);
+    // Written at once, so a file that cannot be written fails the start rather than the first change.
+    await writer.flush().catch((error: Error) => {
+      server.close();
+      throw new Error(`The snapshot file ${options.snapshotFile} cannot be written: ${error.message}`);
+    });
+    ready.snapshot = writer;
+  }
   ready.runtime = runtime;
   const cloud = describeCloud(runtime, tls.caPem);
   const fabric =
@@ -94,6 +115,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       server.close();
       server.closeAllConnections();
       await closed;
+      await ready.snapshot?.close();
     },
   };
 }

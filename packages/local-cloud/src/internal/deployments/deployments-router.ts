@@ -115,7 +115,8 @@ function serve(exchange: Exchange, context: ArmContext, address: DeploymentAddre
   }
 }
 
-const exportedTemplates = new WeakMap<DeploymentRecord, unknown>();
+/** The template of each deployment, for `exportTemplate` (and the snapshot file). */
+export const exportedTemplates = new WeakMap<DeploymentRecord, unknown>();
 
 function methodNotAllowed(exchange: Exchange): Reply {
   return armError(
