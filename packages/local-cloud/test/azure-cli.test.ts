@@ -159,15 +159,9 @@ describeAz(title, () => {
   it('shows the private endpoint, its A record and the jump box container group as the deployment made them', async () => {
     const endpointId = outputs.privateEndpointId!.value as string;
     // `az network private-endpoint` cannot load in Debian's azure-cli 2.45 (its azure-mgmt-network lacks the
-    // 2022-01-01 models), so the endpoint is read as a generic resource.
-    const endpoint = (await azJson(
-      'resource',
-      'show',
-      '--ids',
-      endpointId,
-      '--api-version',
-      '2024-05-01',
-    )) as {
+    // 2022-01-01 models), so the endpoint is read as a generic resource; az picks the api-version from the
+    // provider's registration (GET /subscriptions/{id}/providers/Microsoft.Network).
+    const endpoint = (await azJson('resource', 'show', '--ids', endpointId)) as {
       id: string;
       type: string;
       properties: {
@@ -185,6 +179,12 @@ describeAz(title, () => {
     expect(connection.privateLinkServiceId).toBe(outputs.plsId!.value);
     expect(connection.privateLinkServiceConnectionState.status).toBe('Approved');
     expect(endpoint.properties.networkInterfaces[0]!.id).toMatch(/\/networkInterfaces\/nic-pe-/);
+    const calls = (await new LocalCloudAdmin(local.cloud).calls()).map(
+      (c) => `${c.method} ${c.path} ${c.status}`,
+    );
+    expect(calls).toContain(
+      `GET /subscriptions/${local.cloud.subscriptionId}/providers/Microsoft.Network 200`,
+    );
 
     const zone = outputs.dnsZoneName!.value as string;
     const record = (await azJson(

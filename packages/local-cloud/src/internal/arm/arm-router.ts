@@ -3,6 +3,7 @@ import { json } from '../http/exchange.js';
 import type { OperationType } from '../../scenario/types.js';
 import { type ArmContext } from './arm-context.js';
 import { armError } from './arm-error.js';
+import { getProvider } from './resource-providers.js';
 import { checkApiVersion, resourcesApiVersions, subscriptionsApiVersions } from './api-versions.js';
 import * as groups from './resource-groups.js';
 import * as generic from './generic-resources.js';
@@ -59,6 +60,14 @@ export function routeArm(exchange: Exchange, context: ArmContext): ArmRoute | un
       operation: read,
       subscriptionId: sub,
       run: withVersion(exchange, resourcesApiVersions, () => pollOperationResult(exchange, context, sub, id)),
+    };
+  }
+  if ((m = /^\/subscriptions\/([^/]+)\/providers\/([^/]+)$/i.exec(path)) && method === 'GET') {
+    const [sub, namespace] = [m[1]!, m[2]!];
+    return {
+      operation: read,
+      subscriptionId: sub,
+      run: withVersion(exchange, resourcesApiVersions, () => getProvider(context, sub, namespace)),
     };
   }
   if ((m = /^\/subscriptions\/([^/]+)\/resourcegroups$/i.exec(path)) && method === 'GET') {

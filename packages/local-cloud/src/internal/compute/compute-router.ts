@@ -16,7 +16,7 @@ import {
 } from './scale-sets.js';
 
 /** Compute api-versions the cloud accepts for scale sets (the Network ones for their NICs are not checked). */
-const computeApiVersions = [
+export const computeApiVersions = [
   '2024-11-01',
   '2024-07-01',
   '2024-03-01',
