@@ -112,7 +112,12 @@ async function deploy(
     deploymentBody(prepared),
   );
   try {
-    return await pollWithProgress(poller, `deployment ${config.deploymentName}`, platform);
+    // ARM sends deployments no Retry-After: read the status less often as the deployment ages.
+    return await pollWithProgress(poller, `deployment ${config.deploymentName}`, platform, undefined, {
+      firstMs: 1000,
+      factor: 1.5,
+      maxMs: 10_000,
+    });
   } catch (error) {
     const failures = await rootFailures(azure, config.resourceGroup, config.deploymentName).catch(() => []);
     if (failures.length === 0) throw error;

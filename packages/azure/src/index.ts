@@ -19,6 +19,7 @@ export type { AzureErrorDescription, AzureErrorDetail, DescribeOptions } from '.
 export { failedDeploymentOperations } from './deployment-operations.js';
 export type { FailedOperation } from './deployment-operations.js';
 export { pollWithProgress } from './progress.js';
+export type { PollBackoff } from './progress.js';
 export type { ProgressPoller } from './progress.js';
 export { azureMessages } from './messages.js';
 export { azpnVersion } from './version.js';

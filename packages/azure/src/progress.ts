@@ -7,6 +7,31 @@ export interface ProgressPoller<TState extends { status: string }, TResult> {
   pollUntilDone(): Promise<TResult>;
 }
 
+/** The stepping core-lro 3 pollers allow: send the request, poll once, tell when done. */
+interface SteppingPoller {
+  submitted(): Promise<void>;
+  poll(): Promise<unknown>;
+  readonly isDone: boolean;
+}
+
+/**
+ * Status reads spaced out as the operation ages (first after `firstMs`, each wait `factor` times the last, at
+ * most `maxMs`), for operations whose service sends no Retry-After, as ARM's deployments do: a long deployment
+ * costs a handful of reads instead of one every two seconds, and a short one is still seen done within a second.
+ */
+export interface PollBackoff {
+  firstMs: number;
+  factor: number;
+  maxMs: number;
+}
+
+function isStepping(poller: unknown): poller is SteppingPoller {
+  const p = poller as Partial<SteppingPoller>;
+  return typeof p.submitted === 'function' && typeof p.poll === 'function' && 'isDone' in (poller as object);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Waits for a long-running operation, logging `[elapsed] <what>: <status>` when it starts, whenever its status
  * changes, and at most every `everyMs` of platform time while it stays the same, so a slow deployment
@@ -17,6 +42,7 @@ export async function pollWithProgress<TState extends { status: string }, TResul
   what: string,
   platform: { log: Logger; now(): number },
   everyMs = 30_000,
+  backoff?: PollBackoff,
 ): Promise<TResult> {
   const report = progressReporter(platform.log, () => platform.now());
   let lastStatus: string | undefined;
@@ -30,6 +56,18 @@ export async function pollWithProgress<TState extends { status: string }, TResul
     report(`${what}: ${state.status}`);
   });
   try {
+    if (backoff && isStepping(poller)) {
+      await poller.submitted();
+      for (
+        let wait = backoff.firstMs;
+        !poller.isDone;
+        wait = Math.min(wait * backoff.factor, backoff.maxMs)
+      ) {
+        await sleep(wait);
+        await poller.poll();
+      }
+    }
+    // Done already when stepped: answers the result, or throws the operation's error.
     const result = await poller.pollUntilDone();
     report(`${what}: done`);
     return result;

@@ -213,6 +213,53 @@ describe('long-running deployments and their operations', () => {
     expect(server.seen.filter((r) => r.path === '/operationStatuses/op1').length).toBe(3);
   });
 
+  it('spaces status reads out with a backoff when asked, and still answers the result', async () => {
+    const log = recordingLogger();
+    const clients = createArmClients(cloud, recordingCredential(), subscription, { log });
+    const statuses = ['Running', 'Running', 'Running', 'Running', 'Succeeded'];
+    route = (r) => {
+      if (r.method === 'PUT') {
+        return {
+          status: 201,
+          headers: {
+            'azure-asyncoperation': `${server.origin}/operationStatuses/op3?api-version=2026-06-01`,
+          },
+          json: { id: deploymentPath, name: 'fwd', properties: { provisioningState: 'Accepted' } },
+        };
+      }
+      if (r.path === '/operationStatuses/op3') return { status: 200, json: { status: statuses.shift()! } };
+      return {
+        status: 200,
+        json: {
+          id: deploymentPath,
+          name: 'fwd',
+          properties: { provisioningState: 'Succeeded', outputs: {} },
+        },
+      };
+    };
+    const poller = clients.deployments.deployments.createOrUpdate(
+      'rg-net',
+      'fwd',
+      { properties: { mode: 'Incremental', template: {} } },
+      { updateIntervalInMs: 5 },
+    );
+    const started = server.seen.length;
+    const result = await pollWithProgress(poller, 'deployment fwd', { log, now: () => 0 }, 30_000, {
+      firstMs: 40,
+      factor: 2,
+      maxMs: 160,
+    });
+    expect(result.properties?.provisioningState).toBe('Succeeded');
+    const seen = server.seen.slice(started);
+    const reads = seen.filter((r) => r.path === '/operationStatuses/op3');
+    expect(reads).toHaveLength(5);
+    // Each wait is at least the backoff's (the SDK's own 5 ms interval would read far sooner); timers can be late,
+    // never early by more than a millisecond.
+    const put = seen.find((r) => r.method === 'PUT')!;
+    const gaps = reads.map((r, i) => r.at - (i === 0 ? put.at : reads[i - 1]!.at));
+    [40, 80, 160, 160, 160].forEach((wait, i) => expect(gaps[i]).toBeGreaterThanOrEqual(wait - 2));
+  });
+
   it("reads a failed deployment from the poller error, with the last poll's correlation id", async () => {
     const log = recordingLogger();
     const clients = createArmClients(cloud, recordingCredential(), subscription, { log });

@@ -239,14 +239,12 @@ function providersOf(types: string[]): DeploymentRecord['providers'] {
   }));
 }
 
-/** `GET …/operationStatuses/{id}`: the deployment's state, with its error once it failed. */
+/**
+ * `GET …/operationStatuses/{id}`: the deployment's state, with its error once it failed. ARM sends no
+ * Retry-After here (nor on the PUT): the client picks its own polling interval.
+ */
 function operationStatus(record: DeploymentRecord): Reply {
-  const running = record.state === 'Accepted' || record.state === 'Running';
-  return json(
-    200,
-    { status: record.state, ...(record.error === undefined ? {} : { error: record.error }) },
-    running ? { 'retry-after': '1' } : {},
-  );
+  return json(200, { status: record.state, ...(record.error === undefined ? {} : { error: record.error }) });
 }
 
 function operations(record: DeploymentRecord, operationId: string | undefined): Reply {
