@@ -85,7 +85,11 @@ export class DeploymentInstance {
         ]),
       ),
     );
-    const directory: ResourceDirectory = { lookup: (n) => this.lookup(n), noteDependency: () => undefined };
+    const directory: ResourceDirectory = {
+      lookup: (n) => this.lookup(n),
+      collection: (n) => this.collection(n),
+      noteDependency: () => undefined,
+    };
     this.baseScope = new Scope(
       context,
       (n) => (outer ? outer.parameter(n) : this.parameter(n)),
@@ -431,7 +435,22 @@ export class DeploymentInstance {
 
   private lookup(reference: string): DeclaredResource | undefined {
     const [found] = this.findInstances(reference);
-    if (!found) return undefined;
+    return found ? this.declare(found) : undefined;
+  }
+
+  /** The instances of a symbolic collection (languageVersion 2.0), for `references()`. */
+  private collection(symbolicName: string): DeclaredResource[] | undefined {
+    const resources = this.template.resources;
+    if (Array.isArray(resources) || resources === undefined) return undefined;
+    const definition = (resources as Record<string, { copy?: unknown }>)[symbolicName];
+    if (!definition?.copy) return undefined;
+    return this.instances()
+      .filter((i) => i.symbolicName === symbolicName)
+      .sort((a, b) => (a.copy?.index ?? 0) - (b.copy?.index ?? 0))
+      .map((i) => this.declare(i));
+  }
+
+  private declare(found: ResourceInstance): DeclaredResource {
     const declared: DeclaredResource = {
       id: found.id,
       name: found.name,
@@ -529,7 +548,11 @@ export class DeploymentInstance {
   }
 
   private collecting(scope: Scope, deps: Set<string>): Scope {
-    return scope.withResources({ lookup: (n) => this.lookup(n), noteDependency: (id) => deps.add(id) });
+    return scope.withResources({
+      lookup: (n) => this.lookup(n),
+      collection: (n) => this.collection(n),
+      noteDependency: (id) => deps.add(id),
+    });
   }
 
   private explicitDependencies(instance: ResourceInstance): string[] {

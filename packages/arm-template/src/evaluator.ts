@@ -122,6 +122,8 @@ const SHALLOW = new Set([
   'indexfromend',
   'tryindexfromend',
   'range',
+  // Applies its lambda to each item: an item's runtime members stay runtime in that item's result only.
+  'map',
 ]);
 
 function evaluateCall(name: string, argNodes: ExpressionNode[], scope: Scope): ArmValue {

@@ -11,6 +11,11 @@ export interface UserFunction {
 export interface ResourceDirectory {
   /** Resolves a symbolic name, resource id or resource name to the id of a resource declared in this template. */
   lookup(nameOrId: string): DeclaredResource | undefined;
+  /**
+   * Every instance of the resource or module collection with this symbolic name, in copy-index order (empty for
+   * a loop of no instance); undefined when the template declares no collection of that name.
+   */
+  collection?(symbolicName: string): DeclaredResource[] | undefined;
   /** Records that the resource being evaluated depends on the given one (implicit dependency). */
   noteDependency(resourceId: string): void;
 }

@@ -92,4 +92,64 @@ describe('runtime state', () => {
     });
     expect(expansion.finishOutputs(full)).toEqual({ ip: '20.1.2.3' });
   });
+
+  it('references() answers every instance of a collection in copy order, from the resolver, and dependsOn them', () => {
+    const looped: ArmTemplate = {
+      languageVersion: '2.0',
+      parameters: { names: { type: 'array', defaultValue: ['a', 'b', 'c'] } },
+      resources: {
+        ips: {
+          copy: { name: 'ips', count: "[length(parameters('names'))]" },
+          type: 'Microsoft.Network/publicIPAddresses',
+          apiVersion: '2023-04-01',
+          name: "[format('pip-{0}', parameters('names')[copyIndex()])]",
+          location: 'westeurope',
+        },
+        report: {
+          type: 'Microsoft.Resources/tags',
+          apiVersion: '2023-07-01',
+          name: 'default',
+          properties: {
+            tags: {
+              addresses: "[join(map(references('ips'), lambda('p', lambdaVariables('p').ipAddress)), ',')]",
+            },
+          },
+        },
+      },
+      outputs: {
+        ids: {
+          type: 'array',
+          value: "[map(references('ips', 'Full'), lambda('p', lambdaVariables('p').id))]",
+        },
+      },
+    };
+    const plan = expandTemplate(looped, { context });
+    const report = plan.resources.find((r) => r.type === 'Microsoft.Resources/tags')!;
+    expect(report.dependsOn.map((id) => id.split('/').pop())).toEqual(['pip-a', 'pip-b', 'pip-c']);
+    const state: Record<string, Record<string, ArmValue>> = {};
+    ['a', 'b', 'c'].forEach((n, i) => {
+      const id = pipId.replace(/pip$/, `pip-${n}`);
+      state[id] = { id, properties: { ipAddress: `20.0.0.${i + 1}` } };
+    });
+    const body = plan.finishResource(report.id, resolverOf(state));
+    expect(body.properties).toEqual({ tags: { addresses: '20.0.0.1,20.0.0.2,20.0.0.3' } });
+    expect(plan.finishOutputs(resolverOf(state)).ids).toEqual(Object.keys(state));
+  });
+
+  it('references() of a name that is not a collection is an InvalidTemplate naming it', () => {
+    const bad: ArmTemplate = {
+      languageVersion: '2.0',
+      resources: {
+        pip: {
+          type: 'Microsoft.Network/publicIPAddresses',
+          apiVersion: '2023-04-01',
+          name: 'pip',
+          location: 'x',
+        },
+      },
+      outputs: { all: { type: 'array', value: "[references('pip')]" } },
+    };
+    expect(() => expandTemplate(bad, { context })).toThrow(ArmTemplateError);
+    expect(() => expandTemplate(bad, { context })).toThrow(/references.*'pip' is not one/);
+  });
 });

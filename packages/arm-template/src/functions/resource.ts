@@ -92,7 +92,35 @@ function reference(args: ArmValue[], scope: Scope): ArmValue {
   const target = stringArg('reference', args, 0);
   const apiVersion = args.length >= 2 && args[1] !== null ? stringArg('reference', args, 1) : undefined;
   const full = args.length === 3 && stringArg('reference', args, 2).toLowerCase() === 'full';
-  const declared = scope.resources.lookup(target);
+  return referenceTo(scope.resources.lookup(target), target, apiVersion, full, scope);
+}
+
+/**
+ * `references(collection, [format])`: the state of every instance of a resource or module collection, in copy
+ * order, each as `reference(instance, apiVersion, format)` answers it (ARM expands it that way).
+ */
+function references(args: ArmValue[], scope: Scope): ArmValue {
+  arity('references', args, 1, 2);
+  const name = stringArg('references', args, 0);
+  const format = args.length === 2 ? stringArg('references', args, 1).toLowerCase() : 'properties';
+  if (format !== 'full' && format !== 'properties')
+    throw functionError('references', `takes 'Full' or 'Properties' as its format, not '${format}'`);
+  const instances = scope.resources.collection?.(name);
+  if (instances === undefined)
+    throw functionError(
+      'references',
+      `needs the symbolic name of a resource or module collection (a copy loop) of this template; '${name}' is not one`,
+    );
+  return instances.map((declared) => referenceTo(declared, declared.id, undefined, format === 'full', scope));
+}
+
+function referenceTo(
+  declared: ReturnType<Scope['resources']['lookup']>,
+  target: string,
+  apiVersion: string | undefined,
+  full: boolean,
+  scope: Scope,
+): ArmValue {
   if (declared) for (const id of declared.dependencyIds) scope.resources.noteDependency(id);
   if (declared?.outputs) {
     const outputs = declared.outputs();
@@ -166,8 +194,8 @@ export const resourceFunctions: FunctionFamily = {
   extensionresourceid: { apply: extensionResourceId },
   managementgroupresourceid: { apply: managementGroupResourceId },
   reference: { apply: reference },
-  // The following read the provider registry or other deployments' state, which only the cloud knows.
-  references: runtimeOnly('references'),
+  references: { apply: references },
+  // Reads the provider registry, which only the cloud knows.
   providers: runtimeOnly('providers'),
   pickzones: {
     apply: (args, _scope, name) => {

@@ -57,3 +57,6 @@ output ports array = ports
 output names array = [for i in range(0, count): nsgs[i].name]
 output fqdns array = [for i in range(0, count): ips[i].properties.dnsSettings.fqdn]
 output lbFrontends int = length(lb.properties.frontendIPConfigurations)
+// A resource collection used as a value: Bicep emits references('nsgs', 'full').
+output nsgIds array = map(nsgs, nsg => nsg.id)
+output firstRulePorts array = map(nsgs, nsg => nsg.properties.securityRules[0].properties.destinationPortRange)
