@@ -188,6 +188,12 @@ describe('the deployment protocol, raw', () => {
       'fan-2',
       'fan-3',
     ]);
+    // Each dependency names its type and name too, as ARM's BasicDependency does.
+    expect(dependencies[0]!.dependsOn[0]).toEqual({
+      id: expect.stringMatching(/\/fan-\d$/),
+      resourceType: 'Microsoft.Network/virtualNetworks',
+      resourceName: expect.stringMatching(/^fan-\d$/),
+    });
   });
 
   it('runs a wave in parallel and the next wave after it, as the operations’ times show', async () => {

@@ -199,13 +199,19 @@ function startDeployment(
   if ('reply' in prepared) return prepared.reply;
   const { request, expansion } = prepared;
   const record = newRecord(context, exchange, address, request);
+  const planned = new Map(expansion.resources.map((r) => [r.id.toLowerCase(), r]));
+  // As ARM lists them: each dependency with its id, type and name (`BasicDependency`).
+  const basic = (id: string) => {
+    const target = planned.get(id.toLowerCase());
+    return target ? { id, resourceType: target.type, resourceName: target.name } : { id };
+  };
   record.dependencies = expansion.resources
     .filter((r) => r.condition)
     .map((r) => ({
       id: r.id,
       resourceType: r.type,
       resourceName: r.name,
-      dependsOn: r.dependsOn.map((id) => ({ id })),
+      dependsOn: r.dependsOn.map(basic),
     }))
     .filter((d) => d.dependsOn.length > 0);
   record.providers = providersOf(expansion.resources.filter((r) => r.condition).map((r) => r.type));
