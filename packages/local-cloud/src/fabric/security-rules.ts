@@ -76,8 +76,18 @@ const defaults: SecurityRule[] = [
   },
 ];
 
-/** An nft address match for one side, or undefined for "any". */
-function addressMatch(side: 'saddr' | 'daddr', prefixes: string[], scope: TagScope): string | undefined {
+/** An IPv4 address or prefix, the only addresses the fabric has. */
+const ipv4Prefix = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
+/**
+ * An nft address match for one side, undefined for "any", or null when none of the prefixes has an address in the
+ * fabric (a service tag such as `Storage` or `AzureCloud`, an IPv6 prefix): such a rule matches no local flow.
+ */
+function addressMatch(
+  side: 'saddr' | 'daddr',
+  prefixes: string[],
+  scope: TagScope,
+): string | undefined | null {
   if (prefixes.includes('*') || prefixes.includes('Any') || prefixes.length === 0) return undefined;
   const set = new Set<string>();
   let negated = false;
@@ -85,10 +95,11 @@ function addressMatch(side: 'saddr' | 'daddr', prefixes: string[], scope: TagSco
     if (prefix === 'VirtualNetwork') scope.virtualNetwork.forEach((p) => set.add(p));
     else if (prefix === 'AzureLoadBalancer') set.add('168.63.129.16');
     else if (prefix === 'Internet') negated = true;
-    else set.add(prefix);
+    else if (ipv4Prefix.test(prefix)) set.add(prefix);
   }
   // 'Internet' is everything outside the VNet's reach; mixing it with other prefixes is not modelled.
   if (negated) return `ip ${side} != { ${scope.virtualNetwork.join(', ')} }`;
+  if (set.size === 0) return null;
   return `ip ${side} { ${[...set].join(', ')} }`;
 }
 
@@ -126,7 +137,7 @@ export function securityChain(
   const ordered = [...rules, ...defaults]
     .filter((r) => r.direction === direction)
     .sort((a, b) => a.priority - b.priority);
-  return ordered.map((rule) => {
+  return ordered.flatMap((rule) => {
     const source = [
       ...(rule.sourceAddressPrefixes ?? []),
       ...(rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : []),
@@ -137,13 +148,16 @@ export function securityChain(
     ];
     const protocol = protocolMatch(rule.protocol);
     const ports = portMatch(rule);
+    const sourceMatch = addressMatch('saddr', source, scope);
+    const destinationMatch = addressMatch('daddr', destination, scope);
+    if (sourceMatch === null || destinationMatch === null) return [];
     const matches = [
-      addressMatch('saddr', source, scope),
-      addressMatch('daddr', destination, scope),
+      sourceMatch,
+      destinationMatch,
       // Ports need a transport protocol; with '*' the rule covers TCP and UDP ports.
       ports !== undefined && protocol === undefined ? 'meta l4proto { tcp, udp }' : protocol,
       ports,
     ].filter((m): m is string => m !== undefined);
-    return `${matches.join(' ')} ${rule.access === 'Allow' ? 'return' : 'drop'}`.trim();
+    return [`${matches.join(' ')} ${rule.access === 'Allow' ? 'return' : 'drop'}`.trim()];
   });
 }
