@@ -217,13 +217,14 @@ describe('deploy on the GitHub runner, signed in with the job OIDC token', () =>
     expect(await admin.calls()).toEqual([]);
   });
 
-  it('a job whose subject has no federated credential fails naming the subject', async () => {
+  it('a job whose subject has no federated credential fails naming its subject and the one expected', async () => {
     const step = await deployStep(
       { template: forwarder, 'resource-group': 'rg-e2e', mode: 'validate' },
       'feature',
     );
     expect(step.exitCode).toBe(1);
-    expect(step.errors[0]).toContain('repo:azpn/infra:ref:refs/heads/feature');
+    expect(step.errors[0]).toContain("presented (subject 'repo:azpn/infra:ref:refs/heads/feature'");
+    expect(step.errors[0]).toContain("the credential expects subject 'repo:azpn/infra:ref:refs/heads/main'");
   });
 });
 

@@ -188,6 +188,23 @@ describe('sign-in failures', () => {
     );
   });
 
+  it('names the subject Entra ID expects when its text says it, and a case-only difference', () => {
+    const jwt = unsignedJwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:contoso/net:environment:Production',
+      aud: 'api://AzureADTokenExchange',
+    });
+    const cause = new Error(
+      "invalid_client: AADSTS7002138: No matching federated identity record found for presented assertion subject 'repo:contoso/net:environment:Production'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. Please make sure the federated identity credential Subject is 'repo:contoso/net:environment:production' or 'repo:contoso/net:ref:refs/heads/main'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.",
+    );
+    const d = describeAzureError(new FederatedAssertionError(cause, '6b9d-app', readAssertionClaims(jwt)));
+    expect(d.code).toBe('AADSTS7002138');
+    expect(d.sentence).toContain("presented (subject 'repo:contoso/net:environment:Production', issuer");
+    expect(d.sentence).toContain(
+      "; the credential expects subject 'repo:contoso/net:environment:production' or 'repo:contoso/net:ref:refs/heads/main' (they differ only in letter case, and Entra ID compares subjects exactly): run the job",
+    );
+  });
+
   it('tells an Azure CLI user to sign in first, and keeps our own sentences untouched', () => {
     const cli = new CredentialUnavailableError("ERROR: Please run 'az login' to setup account.");
     expect(describeAzureError(cli).sentence).toMatch(

@@ -169,7 +169,10 @@ describe('ClientAssertionCredential over the GitHub OIDC issuer', () => {
     });
   });
 
-  it('refuses a subject no federated credential names, with AADSTS700213 naming the presented subject', async () => {
+  it('refuses a subject no federated credential names, with AADSTS700213 naming the presented and the expected subjects', async () => {
+    // The default scenario's deployer trusts these GitHub subjects (audience api://AzureADTokenExchange).
+    const expectedSubjects =
+      "'repo:azpn/infra:ref:refs/heads/main' or 'repo:azpn/infra:pull_request' or 'repo:azpn/infra:environment:production'.";
     const oidc = await gitHubToken(local.cloud.github.jobs.find((j) => j.name === 'feature')!);
     const credential = new ClientAssertionCredential(
       local.cloud.tenantId,
@@ -177,8 +180,10 @@ describe('ClientAssertionCredential over the GitHub OIDC issuer', () => {
       async () => oidc,
       options(),
     );
-    await expect(credential.getToken(scope())).rejects.toThrow(
-      "AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:azpn/infra:ref:refs/heads/feature'",
+    const refusal = credential.getToken(scope());
+    await expect(refusal).rejects.toThrow(
+      "AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:azpn/infra:ref:refs/heads/feature'. Please make sure the federated identity credential Subject is " +
+        expectedSubjects,
     );
   });
 

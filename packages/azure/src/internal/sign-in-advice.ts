@@ -9,7 +9,15 @@ export interface SignInFailure {
   correlationId?: string;
 }
 
-const mismatchCodes = new Set(['AADSTS70021', 'AADSTS700211', 'AADSTS700212', 'AADSTS700213', 'AADSTS70025']);
+const mismatchCodes = new Set([
+  'AADSTS70021',
+  'AADSTS700211',
+  'AADSTS700212',
+  'AADSTS700213',
+  'AADSTS7002137',
+  'AADSTS7002138',
+  'AADSTS70025',
+]);
 
 /**
  * Explains a sign-in failure. `claims` are those of the assertion the job presented (when it presented one);
@@ -60,7 +68,16 @@ function federatedMismatch(text: string, app: string, claims: AssertionClaims): 
     audience ? `audience '${audience}'` : undefined,
   ].filter(Boolean);
   const what = presented.length > 0 ? ` (${presented.join(', ')})` : '';
-  return `Entra ID has no federated credential on ${app} that matches the token this job presented${what}: add a federated credential whose subject, issuer and audience are exactly these, or run the job from the branch, environment or service connection an existing credential names.`;
+  // Entra names the subject it expects when it knows one: "Please make sure the federated identity credential
+  // Subject is 'x'" (several joined with "or").
+  const expected = /credential Subject is ((?:'[^']*'(?: or )?)+)/.exec(text)?.[1];
+  const caseOnly = /matches with case-insensitive comparison/i.test(text)
+    ? ' (they differ only in letter case, and Entra ID compares subjects exactly)'
+    : '';
+  if (expected) {
+    return `Entra ID has no federated credential on ${app} that matches the token this job presented${what}; the credential expects subject ${expected}${caseOnly}: run the job from the branch, environment or service connection that subject names, or add a federated credential for the subject this job has.`;
+  }
+  return `Entra ID has no federated credential on ${app} that matches the token this job presented${what}${caseOnly}: add a federated credential whose subject, issuer and audience are exactly these, or run the job from the branch, environment or service connection an existing credential names.`;
 }
 
 function knownSignIn(code: string, app: string, text: string): string | undefined {

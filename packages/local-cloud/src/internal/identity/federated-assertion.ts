@@ -78,13 +78,16 @@ function matchCredential(
   }
   if (sameAudience.some((c) => c.subject === claims.sub)) return undefined;
   const caseOnly = sameAudience.some((c) => c.subject.toLowerCase() === String(claims.sub).toLowerCase());
+  // Entra names the expected subject in this phrasing when it knows it (AADSTS7002137); the local cloud knows the
+  // scenario's credentials, so it names them for every subject mismatch: both subjects appear in one message.
+  const expected = [...new Set(sameAudience.map((c) => `'${c.subject}'`))].join(' or ');
   return {
     code: caseOnly ? 7002138 : 700213,
     message: `No matching federated identity record found for presented assertion subject '${claims.sub}'. ${
       caseOnly
         ? 'The subject matches with case-insensitive comparison, but not with case-sensitive comparison. '
         : ''
-    }Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${docs}`,
+    }Please make sure the federated identity credential Subject is ${expected}. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${docs}`,
   };
 }
 
