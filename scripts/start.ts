@@ -29,12 +29,25 @@ import {
 const isRoot = process.getuid?.() === 0;
 const stateDir = mkdtempSync(join(tmpdir(), 'azpn-start-'));
 let local: LocalCloud | undefined;
-const shutdown = async () => {
-  await local?.stop();
-  local = undefined;
-  rmSync(stateDir, { recursive: true, force: true });
-};
-process.once('SIGINT', () => void shutdown().finally(() => process.kill(process.pid, 'SIGINT')));
+/** The cloud while it starts: a Ctrl-C then waits for it, so what it built so far is torn down too. */
+let starting: Promise<LocalCloud> | undefined;
+let stopping: Promise<void> | undefined;
+/** Tears down once, however many times it is asked (Ctrl-C and the end of the job can race). */
+const shutdown = (): Promise<void> =>
+  (stopping ??= (async () => {
+    const cloud = local ?? (await starting?.catch(() => undefined));
+    await cloud?.stop();
+    local = undefined;
+    rmSync(stateDir, { recursive: true, force: true });
+  })());
+process.once('SIGINT', () => {
+  console.log('\nInterrupted: tearing the local cloud down.');
+  void shutdown().finally(() => process.kill(process.pid, 'SIGINT'));
+});
+
+const rootReason =
+  'The probes need root: the fabric creates network namespaces; run npm start as root to send real traffic.';
+if (!isRoot) console.log(`${rootReason} The control-plane steps run now.\n`);
 
 const steps: StepReport[] = [];
 try {
@@ -47,7 +60,8 @@ try {
     await timed(
       `Start the local cloud${isRoot ? ' with the fabric and two on-prem servers' : ''}`,
       async () => {
-        local = await startLocalCloud({ stateDir, ...(isRoot ? { fabric: { onPrem: [onPrem] } } : {}) });
+        starting = startLocalCloud({ stateDir, ...(isRoot ? { fabric: { onPrem: [onPrem] } } : {}) });
+        local = await starting;
         return `resource manager ${local.cloud.resourceManager}, subscription ${local.cloud.subscriptionId}`;
       },
     ),
@@ -84,11 +98,9 @@ try {
         async () => (await probeJumpBoxes(cloud, deployed, seedName)).detail,
       ),
     );
-  } else if (cloud && seedName) {
-    const reason =
-      'The probes need root: the fabric creates network namespaces; run npm start as root to send real traffic.';
-    console.log(`\n== Probes skipped\n${reason}`);
-    steps.push({ name: 'Probe from the jump boxes', ok: true, skipped: true, ms: 0, detail: reason });
+  } else if (!isRoot) {
+    console.log(`\n== Probes skipped\n${rootReason}`);
+    steps.push({ name: 'Probe from the jump boxes', ok: true, skipped: true, ms: 0, detail: rootReason });
   }
 } finally {
   await shutdown();

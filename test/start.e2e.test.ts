@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { root } from '../scripts/pipeline.js';
+
+/**
+ * `npm start` as a user runs it (root, the fabric on): Ctrl-C in the middle of the deployment tears the local
+ * cloud and its namespaces down and leaves no state directory behind, then the process ends by SIGINT as a shell
+ * expects.
+ */
+const namespaces = () =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter((name) => name.startsWith('azlc-'));
+const stateDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('azpn-start-'));
+
+describe('npm start', () => {
+  it('tears everything down on Ctrl-C during the deployment', async () => {
+    const namespacesBefore = new Set(namespaces());
+    const stateDirsBefore = new Set(stateDirs());
+    // As `npm start` runs it after its setup; detached, so the signal goes to its process group as a terminal's does.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let interrupted = false;
+    let namespacesDuringRun: string[] = [];
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.toString();
+      // The deploy step has begun: interrupt it once the fabric realises the first deployed resources.
+      if (!interrupted && output.includes('== Deploy the forwarder')) {
+        interrupted = true;
+        const poll = setInterval(() => {
+          namespacesDuringRun = namespaces().filter((name) => !namespacesBefore.has(name));
+          if (namespacesDuringRun.length === 0 && child.exitCode === null) return;
+          clearInterval(poll);
+          if (child.exitCode === null) process.kill(-child.pid!, 'SIGINT');
+        }, 100);
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    const { signal } = await exited;
+
+    expect(interrupted).toBe(true);
+    expect(namespacesDuringRun.length).toBeGreaterThan(0);
+    expect(signal).toBe('SIGINT');
+    expect(output).toContain('Interrupted: tearing the local cloud down.');
+    expect(output).not.toContain('== Summary');
+    expect(namespaces().filter((name) => !namespacesBefore.has(name))).toEqual([]);
+    expect(stateDirs().filter((name) => !stateDirsBefore.has(name))).toEqual([]);
+  });
+});
