@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
+import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import {
   startLocalCloud,
   trustCloudCa,
@@ -93,6 +94,70 @@ describe('resource groups through ResourceManagementClient', () => {
     const polls = (await admin.calls()).filter((c) => c.path.includes('/operationresults/'));
     expect(polls.map((c) => c.status)).toContain(202);
     expect(polls.at(-1)?.status).toBe(200);
+  });
+
+  it("deleting a group forgets its deployments and frees what other groups' resources held for it", async () => {
+    const sub = `/subscriptions/${local.cloud.subscriptionId}/resourceGroups`;
+    const subnetId = `${sub}/rg-shared-net/providers/Microsoft.Network/virtualNetworks/vnet-shared/subnets/apps`;
+    const nicId = `${sub}/rg-workload/providers/Microsoft.Network/networkInterfaces/nic-app`;
+    await client.resourceGroups.createOrUpdate('rg-shared-net', { location: 'westeurope' });
+    await client.resourceGroups.createOrUpdate('rg-workload', { location: 'westeurope' });
+    await client.resources.beginCreateOrUpdateByIdAndWait(
+      subnetId.replace(/\/subnets\/apps$/, ''),
+      '2024-05-01',
+      {
+        location: 'westeurope',
+        properties: {
+          addressSpace: { addressPrefixes: ['10.9.0.0/16'] },
+          subnets: [{ name: 'apps', properties: { addressPrefix: '10.9.1.0/24' } }],
+        },
+      },
+    );
+    // The NIC in rg-workload comes from a deployment there, so the group holds a deployment too.
+    const deploymentsClient = new DeploymentsClient(credential, local.cloud.subscriptionId, {
+      endpoint: local.cloud.resourceManager,
+      credentials: { scopes: [`${local.cloud.audience}.default`] },
+    });
+    await deploymentsClient.deployments.createOrUpdate('rg-workload', 'nic', {
+      properties: {
+        mode: 'Incremental',
+        template: {
+          $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+          contentVersion: '1.0.0.0',
+          resources: [
+            {
+              type: 'Microsoft.Network/networkInterfaces',
+              apiVersion: '2024-05-01',
+              name: 'nic-app',
+              location: 'westeurope',
+              properties: {
+                ipConfigurations: [{ name: 'ipconfig1', properties: { subnet: { id: subnetId } } }],
+              },
+            },
+          ],
+        },
+      },
+    });
+    const subnetUses = async () => {
+      const vnet = await client.resources.getById(subnetId.replace(/\/subnets\/apps$/, ''), '2024-05-01');
+      const subnets = (
+        vnet.properties as { subnets: { properties: { ipConfigurations?: { id: string }[] } }[] }
+      ).subnets;
+      return (subnets[0]!.properties.ipConfigurations ?? []).map((u) => u.id.toLowerCase());
+    };
+    expect(await subnetUses()).toEqual([`${nicId}/ipConfigurations/ipconfig1`.toLowerCase()]);
+
+    await client.resourceGroups.beginDeleteAndWait('rg-workload', { updateIntervalInMs: 50 });
+
+    expect(await subnetUses()).toEqual([]);
+    // The subnet can go now: nothing uses it.
+    await client.resources.beginDeleteByIdAndWait(subnetId, '2024-05-01', { updateIntervalInMs: 50 });
+    // A group of the same name starts without the old group's deployments.
+    await client.resourceGroups.createOrUpdate('rg-workload', { location: 'westeurope' });
+    const deployments: string[] = [];
+    for await (const d of deploymentsClient.deployments.listByResourceGroup('rg-workload'))
+      deployments.push(d.name!);
+    expect(deployments).toEqual([]);
   });
 
   it('answers a missing group with ResourceGroupNotFound and ARM request ids', async () => {

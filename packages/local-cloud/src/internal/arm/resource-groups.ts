@@ -4,7 +4,8 @@ import type { ArmContext } from './arm-context.js';
 import { armError } from './arm-error.js';
 import { parseListFilter } from './list-filter.js';
 import { acceptLongRunning } from './long-running.js';
-import type { ResourceGroupRecord } from './resource-store.js';
+import { deploymentsOf } from '../deployments/deployment-record.js';
+import type { ResourceGroupRecord, ResourceStore } from './resource-store.js';
 
 const namePattern = /^[-\w._()\p{L}]{1,90}$/u;
 
@@ -150,6 +151,39 @@ export function deleteResourceGroup(
   return acceptLongRunning(exchange, context, subscriptionId.toLowerCase(), () => {
     for (const resource of context.store.resourcesUnder(group.id))
       context.store.resources.delete(resource.id.toLowerCase());
+    const deployments = deploymentsOf(context.store);
+    for (const id of [...deployments.keys()])
+      if (id.startsWith(group.id.toLowerCase() + '/')) deployments.delete(id);
+    forgetReferencesInto(context.store, group.id);
     context.store.resourceGroups.delete(key(subscriptionId, name));
   });
+}
+
+/**
+ * What resources in other groups keep of the deleted group's resources, as the owning providers drop it when
+ * ARM deletes them: a subnet's `ipConfigurations` entries of the group's NICs, a Private Link Service's
+ * connections from the group's private endpoints.
+ */
+function forgetReferencesInto(store: ResourceStore, groupId: string): void {
+  const inGroup = (id: unknown) =>
+    typeof id === 'string' && id.toLowerCase().startsWith(groupId.toLowerCase() + '/');
+  for (const resource of store.resources.values()) {
+    const properties = resource.properties as
+      | {
+          subnets?: { properties?: { ipConfigurations?: { id: string }[] } }[];
+          privateEndpointConnections?: { properties?: { privateEndpoint?: { id?: string } } }[];
+        }
+      | undefined;
+    for (const subnet of properties?.subnets ?? []) {
+      const uses = subnet.properties?.ipConfigurations;
+      if (!uses) continue;
+      const kept = uses.filter((use) => !inGroup(use.id));
+      if (kept.length > 0) subnet.properties!.ipConfigurations = kept;
+      else delete subnet.properties!.ipConfigurations;
+    }
+    if (properties?.privateEndpointConnections)
+      properties.privateEndpointConnections = properties.privateEndpointConnections.filter(
+        (connection) => !inGroup(connection.properties?.privateEndpoint?.id),
+      );
+  }
 }
