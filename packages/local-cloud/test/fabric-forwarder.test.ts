@@ -290,6 +290,32 @@ describe('the forwarder carries real packets in the fabric', () => {
     expect(visibleAfter).toBeLessThan(1_000);
   });
 
+  it("instances see spoke traffic from the Private Link Service's NAT address and probes from 168.63.129.16", async () => {
+    const network = new NetworkManagementClient(credential, local.cloud.subscriptionId, classic());
+    const services = [];
+    for await (const service of network.privateLinkServices.list(rg)) services.push(service);
+    const natAddress = services[0]!.ipConfigurations![0]!.privateIPAddress!;
+    const spoke = outputs.spokeJumpboxId!.value;
+    const jumpBoxAddress = fabric.addressOf(spoke);
+    expect(await curl(spoke, `http://${outputs.privateEndpointIp!.value}:8000`, 5)).toMatch(/^hello from/);
+    // Each instance's own connection tracking table: the original source of every flow to the forwarded port.
+    const sources = new Set<string>();
+    for (const instance of instances) {
+      const { stdout } = await fabric.run(instance, [
+        'conntrack',
+        '-L',
+        '-p',
+        'tcp',
+        '--orig-port-dst',
+        '8000',
+      ]);
+      for (const match of stdout.matchAll(/^\S+\s+\d+\s+\d+\s+\S+\s+src=(\S+)/gm)) sources.add(match[1]!);
+    }
+    expect(sources).toContain(natAddress);
+    expect(sources).toContain('168.63.129.16');
+    expect(sources).not.toContain(jumpBoxAddress);
+  });
+
   it('a private endpoint deleted through ARM disappears from the fabric within a second', async () => {
     const network = new NetworkManagementClient(credential, local.cloud.subscriptionId, classic());
     const name = outputs.privateEndpointId!.value.split('/').pop()!;
