@@ -159,7 +159,7 @@ export class DeploymentInstance {
         if ('defaultValue' in definition)
           return evaluateTemplateValue(
             definition.defaultValue,
-            this.baseScope,
+            this.baseScope.forParameterDefault(),
             `parameters.${declaredName}.defaultValue`,
           );
         if (definition.nullable) return null;

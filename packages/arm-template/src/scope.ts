@@ -52,6 +52,8 @@ export class Scope {
     readonly currentCopy: string | undefined = undefined,
     readonly lambdaVariables: ReadonlyMap<string, ArmValue> = new Map(),
     readonly inFunction = false,
+    /** True while a parameter's default value is evaluated: the only place ARM allows `utcNow` and `newGuid`. */
+    readonly inParameterDefault = false,
   ) {}
 
   private with(changes: Partial<Scope>): Scope {
@@ -80,6 +82,11 @@ export class Scope {
   /** A scope for a user-defined function body: only its own parameters, no variables or copy indexes. */
   forFunctionBody(parameter: (name: string) => ArmValue): Scope {
     return this.with({ parameter, inFunction: true, copyIndexes: new Map(), currentCopy: undefined });
+  }
+
+  /** A scope for a parameter's default value. */
+  forParameterDefault(): Scope {
+    return this.with({ inParameterDefault: true });
   }
 
   /** A scope reading runtime state through another resolver. */

@@ -161,6 +161,43 @@ describe('invalid and unsupported constructs fail clearly', () => {
     expect(error.message).toMatch(/'sub', which is not a valid subscription identifier/);
   });
 
+  it.each([
+    [
+      'a variable',
+      { variables: { v: '[utcNow()]' }, outputs: { o: { type: 'string', value: "[variables('v')]" } } },
+    ],
+    ['an output', withOutput('[newGuid()]')],
+    [
+      'a resource',
+      {
+        resources: [
+          {
+            type: 'Microsoft.Storage/storageAccounts',
+            apiVersion: '2023-01-01',
+            name: 'sa',
+            properties: { tag: "[utcNow('yyyy')]" },
+          },
+        ],
+      },
+    ],
+  ] as [string, ArmTemplate][])('rejects utcNow and newGuid in %s, as ARM does', (_where, template) => {
+    const error = failure(() => expandTemplate(template, { context }));
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.message).toMatch(
+      /The template function '(utcNow|newGuid)' is not expected at this location. The function can only be used with parameter default value/,
+    );
+  });
+
+  it('allows utcNow and newGuid in parameter defaults, from the deployment context', () => {
+    const template = withOutput("[parameters('p')]", {
+      parameters: { p: { type: 'string', defaultValue: "[concat(utcNow('yyyy-MM-dd'), '/', newGuid())]" } },
+    });
+    const expansion = expandTemplate(template, {
+      context: { ...context, now: new Date('2024-05-06T07:08:09Z'), newGuid: () => 'g-1' },
+    });
+    expect(expansion.outputs.o).toBe('2024-05-06/g-1');
+  });
+
   it('rejects an unsupported languageVersion', () => {
     expect(failure(() => expandTemplate({ languageVersion: '9.0' }, { context })).target).toBe(
       'languageVersion',

@@ -1,4 +1,5 @@
-import { functionError } from '../errors.js';
+import { ArmTemplateError, functionError } from '../errors.js';
+import type { Scope } from '../scope.js';
 import { type ArmObject, type ArmValue, armTypeOf, isArmObject, LambdaValue } from '../values.js';
 
 /** Checks the number of arguments a function got. */
@@ -8,6 +9,19 @@ export function arity(name: string, args: ArmValue[], min: number, max = min): v
       min === max ? `${min}` : max === Infinity ? `at least ${min}` : `between ${min} and ${max}`;
     throw functionError(name, `must have ${expected} parameter(s), but got ${args.length}`);
   }
+}
+
+/**
+ * `utcNow` and `newGuid` give a different value on every evaluation, so ARM allows them only in parameter default
+ * values, which it evaluates once per deployment.
+ */
+export function requireParameterDefault(name: string, scope: Scope): void {
+  if (scope.inParameterDefault) return;
+  // ARM's own wording, its misspelling of "expressions" included.
+  throw new ArmTemplateError(
+    'InvalidTemplate',
+    `The template function '${name}' is not expected at this location. The function can only be used with parameter default value expresions. Please see https://aka.ms/arm-functions for usage details.`,
+  );
 }
 
 function wrongType(name: string, index: number, expected: string, value: ArmValue): never {

@@ -1,6 +1,6 @@
 import { functionError } from '../errors.js';
 import type { ArmValue } from '../values.js';
-import { arity, intArg, stringArg } from './arguments.js';
+import { arity, intArg, requireParameterDefault, stringArg } from './arguments.js';
 import type { FunctionFamily } from './registry.js';
 
 const DAY = 86_400_000;
@@ -107,6 +107,7 @@ export const dateFunctions: FunctionFamily = {
   },
   utcnow: {
     apply: (a, scope): ArmValue => {
+      requireParameterDefault('utcNow', scope);
       arity('utcNow', a, 0, 1);
       const now = scope.context.now ?? new Date();
       return formatDate('utcNow', now, a.length === 1 ? stringArg('utcNow', a, 0) : "yyyyMMdd'T'HHmmss'Z'");

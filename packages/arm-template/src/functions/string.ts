@@ -1,6 +1,6 @@
 import { functionError } from '../errors.js';
 import { type ArmValue, armEquals, armTypeOf } from '../values.js';
-import { arity, intArg, stringArg } from './arguments.js';
+import { arity, intArg, requireParameterDefault, stringArg } from './arguments.js';
 import { armString, textOf } from './conversion.js';
 import { compositeFormat } from './format.js';
 import { deterministicGuid, uniqueString } from './hashing.js';
@@ -129,6 +129,7 @@ export const stringFunctions: FunctionFamily = {
   },
   newguid: {
     apply: (a, scope) => {
+      requireParameterDefault('newGuid', scope);
       arity('newGuid', a, 0);
       return scope.context.newGuid ? scope.context.newGuid() : crypto.randomUUID();
     },
