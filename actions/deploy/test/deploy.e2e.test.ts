@@ -19,6 +19,8 @@ import { flowchartProblems } from './mermaid-flowchart.js';
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(actionDir, '..', '..');
 const forwarder = join(root, 'bicep', 'forwarder', 'main.bicepparam');
+const secureTemplate = join(actionDir, 'test', 'fixtures', 'secure.bicep');
+const apiToken = 'tok-4f1c9a7e-never-in-logs';
 const searchPath = `${join(root, 'tools', 'bicep')}:${process.env.PATH ?? ''}`;
 
 let local: LocalCloud;
@@ -48,6 +50,33 @@ function deployStep(inputs: Record<string, string>, job = 'main'): Promise<Githu
       ...inputs,
     },
     env: githubJob(job),
+    timeoutMs: 90_000,
+  });
+}
+
+function adoTask(inputs: Record<string, string>): ReturnType<typeof runAzureDevOpsTask> {
+  const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+  return runAzureDevOpsTask({
+    taskDir: actionDir,
+    inputs: {
+      azureSubscription: connection.id,
+      cloud: local.cloud.resourceManager,
+      location: 'westeurope',
+      ...inputs,
+    },
+    endpoints: {
+      [connection.id]: {
+        scheme: 'WorkloadIdentityFederation',
+        parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
+        data: { subscriptionid: local.cloud.subscriptionId },
+      },
+    },
+    variables: {
+      'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
+      NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
+      PATH: searchPath,
+    },
+    secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
     timeoutMs: 90_000,
   });
 }
@@ -228,37 +257,56 @@ describe('deploy on the GitHub runner, signed in with the job OIDC token', () =>
   });
 });
 
+describe('deploy keeps secure values secret', () => {
+  it('masks a secure parameter, publishes no secure output, and shows neither (GitHub runner)', async () => {
+    const step = await deployStep({
+      template: secureTemplate,
+      'parameter-overrides': `apiToken=${apiToken}`,
+      'resource-group': 'rg-secure-gh',
+      'deployment-name': 'secure',
+    });
+    expect(step.errors).toEqual([]);
+    expect(step.masks).toContain(apiToken);
+    expect(step.outputs.zoneId).toMatch(/\/privateDnsZones\/secure\.test$/);
+    expect(step.outputs).not.toHaveProperty('tokenEcho');
+    expect(Object.values(step.outputs)).not.toContain(apiToken);
+    // The raw stdout the runner receives holds the value only inside its add-mask command.
+    expect(step.stdout.split(apiToken)).toHaveLength(2);
+    expect(step.stdout).toContain(`::add-mask::${apiToken}`);
+    expect(step.summary).not.toContain(apiToken);
+  });
+});
+
 describe('deploy on the Azure DevOps agent, through a workload identity service connection', () => {
   it('runs what-if and sets the output variables', async () => {
-    const connection = local.cloud.azureDevOps.serviceConnections[0]!;
-    const task = await runAzureDevOpsTask({
-      taskDir: actionDir,
-      inputs: {
-        azureSubscription: connection.id,
-        template: forwarder,
-        resourceGroup: 'rg-e2e',
-        deploymentName: 'forwarder',
-        mode: 'what-if',
-        cloud: local.cloud.resourceManager,
-      },
-      endpoints: {
-        [connection.id]: {
-          scheme: 'WorkloadIdentityFederation',
-          parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
-          data: { subscriptionid: local.cloud.subscriptionId },
-        },
-      },
-      variables: {
-        'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
-        NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
-        PATH: searchPath,
-      },
-      secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
-      timeoutMs: 90_000,
+    const task = await adoTask({
+      template: forwarder,
+      resourceGroup: 'rg-e2e',
+      deploymentName: 'forwarder',
+      mode: 'what-if',
     });
     expect(task.errors).toEqual([]);
     expect(task.result).toBe('Succeeded');
     expect(task.outputs.hasChanges?.value).toBe('true');
     expect(task.summaries.join('\n')).toContain('| Modify | Microsoft.Network/virtualNetworks |');
+  });
+
+  it('deploys with a secure parameter: output variables set, the secure output withheld, the value masked', async () => {
+    const task = await adoTask({
+      template: secureTemplate,
+      parameterOverrides: `apiToken=${apiToken}`,
+      resourceGroup: 'rg-secure-ado',
+      deploymentName: 'secure',
+      mode: 'deploy',
+    });
+    expect(task.errors).toEqual([]);
+    expect(task.result).toBe('Succeeded');
+    expect(task.outputs.zoneId?.value).toMatch(/\/privateDnsZones\/secure\.test$/);
+    expect(task.outputs).not.toHaveProperty('tokenEcho');
+    expect(task.secrets).toContain(apiToken);
+    // The agent's stdout carries the value once, in the command that registers it as a secret.
+    expect(task.stdout.split(apiToken)).toHaveLength(2);
+    expect(task.stdout).toMatch(new RegExp(`##vso\\[task\\.setsecret\\]${apiToken}`));
+    expect(task.summaries.join('\n')).not.toContain(apiToken);
   });
 });
