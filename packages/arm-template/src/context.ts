@@ -18,6 +18,34 @@ export interface DeploymentContext {
   newGuid?: () => string;
 }
 
+/**
+ * The context as the engine carries it through one deployment and its modules. ARM evaluates a parameter default
+ * once per deployment; the engine evaluates the template again to finish resources and outputs, so the clock and the
+ * GUIDs must stay those of the first evaluation.
+ */
+export interface ExpansionContext extends DeploymentContext {
+  deploymentName: string;
+  now: Date;
+  /** The GUID of the `newGuid()` call at `site` (a parameter default and the call's number in it). */
+  newGuidAt(site: string): string;
+}
+
+/** Fixes the deployment's clock and remembers each `newGuid()` call's value by where it was made. */
+export function expansionContext(context: DeploymentContext): ExpansionContext {
+  const guids = new Map<string, string>();
+  const fresh = context.newGuid ?? (() => crypto.randomUUID());
+  return {
+    ...context,
+    deploymentName: context.deploymentName ?? 'deployment',
+    now: context.now ?? new Date(),
+    newGuidAt(site) {
+      let guid = guids.get(site);
+      if (guid === undefined) guids.set(site, (guid = fresh()));
+      return guid;
+    },
+  };
+}
+
 /** How a resource's state at run time is read: what `reference()` and `list*()` return once it exists. */
 export interface RuntimeResolver {
   /**

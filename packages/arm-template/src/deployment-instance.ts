@@ -1,4 +1,4 @@
-import type { DeploymentContext, RuntimeResolver } from './context.js';
+import type { ExpansionContext, RuntimeResolver } from './context.js';
 import { ArmTemplateError, atLocation } from './errors.js';
 import { evaluateTemplateValue } from './evaluator.js';
 import type { NestedDeployment, PlannedResource } from './plan.js';
@@ -23,8 +23,6 @@ const STRUCTURAL_KEYS = new Set([
   'resourceGroup',
   'import',
 ]);
-
-type FullContext = DeploymentContext & { deploymentName: string };
 
 interface ResourceInstance {
   definition: ResourceDefinition;
@@ -66,7 +64,7 @@ export class DeploymentInstance {
   constructor(
     private readonly template: ArmTemplate,
     private readonly supplied: Record<string, ArmValue>,
-    readonly context: FullContext,
+    readonly context: ExpansionContext,
     private readonly resolver: RuntimeResolver | undefined,
     readonly deploymentPath: string[],
     /** Nested templates with outer expression scope read the parent's parameters and variables. */
@@ -159,7 +157,7 @@ export class DeploymentInstance {
         if ('defaultValue' in definition)
           return evaluateTemplateValue(
             definition.defaultValue,
-            this.baseScope.forParameterDefault(),
+            this.baseScope.forParameterDefault([...this.deploymentPath, declaredName].join('/')),
             `parameters.${declaredName}.defaultValue`,
           );
         if (definition.nullable) return null;
@@ -524,7 +522,7 @@ export class DeploymentInstance {
       instance.definition[key] === undefined
         ? undefined
         : String(evaluateTemplateValue(instance.definition[key], instance.scope, `${instance.path}.${key}`));
-    const context: FullContext = {
+    const context: ExpansionContext = {
       ...this.context,
       deploymentName: instance.name,
       subscriptionId: evaluate('subscriptionId') ?? this.context.subscriptionId,

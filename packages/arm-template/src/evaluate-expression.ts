@@ -1,4 +1,4 @@
-import type { DeploymentContext } from './context.js';
+import { type DeploymentContext, expansionContext } from './context.js';
 import { DeploymentInstance } from './deployment-instance.js';
 import { evaluateString } from './evaluator.js';
 import type { ArmValue } from './values.js';
@@ -8,11 +8,10 @@ import type { ArmValue } from './values.js';
  * deployment context. Useful for tools and for checking single functions.
  */
 export function evaluateExpression(expression: string, context: DeploymentContext): ArmValue {
-  const full = { ...context, deploymentName: context.deploymentName ?? 'deployment' };
   const holder = new DeploymentInstance(
     { outputs: { value: { type: 'any', value: expression } } },
     {},
-    full,
+    expansionContext(context),
     undefined,
     [],
   );

@@ -1,4 +1,9 @@
-import type { DeploymentContext, RuntimeResolver } from './context.js';
+import {
+  type DeploymentContext,
+  type ExpansionContext,
+  expansionContext,
+  type RuntimeResolver,
+} from './context.js';
 import { DeploymentInstance } from './deployment-instance.js';
 import { ArmTemplateError } from './errors.js';
 import { orderIntoWaves } from './graph.js';
@@ -72,6 +77,7 @@ function unwrapOutputs(outputs: Record<string, ArmValue>): Record<string, ArmVal
 function expandOnce(
   template: ArmTemplate,
   options: ExpandOptions,
+  context: ExpansionContext,
 ): { top: DeploymentInstance; resources: PlannedResource[] } {
   if (typeof template !== 'object' || template === null) {
     throw new ArmTemplateError(
@@ -89,11 +95,6 @@ function expandOnce(
       'languageVersion',
     );
   }
-  const context = {
-    ...options.context,
-    deploymentName: options.context.deploymentName ?? 'deployment',
-    now: options.context.now ?? new Date(),
-  };
   const top = new DeploymentInstance(
     template,
     options.parameters ?? {},
@@ -113,7 +114,9 @@ function expandOnce(
  * Nothing runtime is guessed: values that need deployed state stay `RuntimeValue`s until `finishResource`.
  */
 export function expandTemplate(template: ArmTemplate, options: ExpandOptions): TemplateExpansion {
-  const { top, resources } = expandOnce(template, options);
+  // One clock and one set of GUIDs for the plan and for every evaluation that finishes it.
+  const context = expansionContext(options.context);
+  const { top, resources } = expandOnce(template, options, context);
   const outputs = unwrapOutputs(top.outputs());
   const active = resources.filter((r) => r.condition);
   const order = orderIntoWaves(new Map(active.map((r) => [r.id, r.dependsOn])));
@@ -132,7 +135,7 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
     outputs,
     diagnostics,
     finishResource(resourceId, resolver) {
-      const again = expandOnce(template, { ...options, resolver }).resources;
+      const again = expandOnce(template, { ...options, resolver }, context).resources;
       const found = again.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
       if (!found)
         throw new ArmTemplateError(
@@ -143,7 +146,7 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
       return requireKnown(found.body, `The resource '${found.id}'`);
     },
     finishOutputs(resolver) {
-      const again = unwrapOutputs(expandOnce(template, { ...options, resolver }).top.outputs());
+      const again = unwrapOutputs(expandOnce(template, { ...options, resolver }, context).top.outputs());
       for (const [name, value] of Object.entries(again)) requireKnown(value, `The output '${name}'`);
       return again;
     },

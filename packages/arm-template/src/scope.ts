@@ -1,4 +1,4 @@
-import type { DeploymentContext, RuntimeResolver } from './context.js';
+import type { ExpansionContext, RuntimeResolver } from './context.js';
 import type { ArmValue } from './values.js';
 
 /** A user-defined function as a template declares it. */
@@ -41,7 +41,7 @@ export interface DeclaredResource {
 /** Everything an expression can see: parameters, variables, loop indexes, lambda variables and the deployment. */
 export class Scope {
   constructor(
-    readonly context: Required<Pick<DeploymentContext, 'deploymentName'>> & DeploymentContext,
+    readonly context: ExpansionContext,
     readonly parameter: (name: string) => ArmValue,
     readonly variable: (name: string) => ArmValue,
     readonly functions: Map<string, UserFunction>,
@@ -52,8 +52,11 @@ export class Scope {
     readonly currentCopy: string | undefined = undefined,
     readonly lambdaVariables: ReadonlyMap<string, ArmValue> = new Map(),
     readonly inFunction = false,
-    /** True while a parameter's default value is evaluated: the only place ARM allows `utcNow` and `newGuid`. */
-    readonly inParameterDefault = false,
+    /**
+     * The parameter default being evaluated, the only place ARM allows `utcNow` and `newGuid`: its name and how many
+     * `newGuid()` calls it made so far.
+     */
+    readonly parameterDefault: { site: string; guids: number } | undefined = undefined,
   ) {}
 
   private with(changes: Partial<Scope>): Scope {
@@ -84,9 +87,9 @@ export class Scope {
     return this.with({ parameter, inFunction: true, copyIndexes: new Map(), currentCopy: undefined });
   }
 
-  /** A scope for a parameter's default value. */
-  forParameterDefault(): Scope {
-    return this.with({ inParameterDefault: true });
+  /** A scope for the default value of a parameter; `site` names it in the whole deployment. */
+  forParameterDefault(site: string): Scope {
+    return this.with({ parameterDefault: { site, guids: 0 } });
   }
 
   /** A scope reading runtime state through another resolver. */

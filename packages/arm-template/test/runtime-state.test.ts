@@ -152,4 +152,34 @@ describe('runtime state', () => {
     expect(() => expandTemplate(bad, { context })).toThrow(ArmTemplateError);
     expect(() => expandTemplate(bad, { context })).toThrow(/references.*'pip' is not one/);
   });
+
+  it('finishes with the GUIDs and clock of the plan: a parameter default is evaluated once per deployment', () => {
+    const stamped: ArmTemplate = {
+      parameters: {
+        suffix: { type: 'string', defaultValue: "[concat(newGuid(), '-', newGuid())]" },
+        stamp: { type: 'string', defaultValue: "[utcNow('o')]" },
+      },
+      resources: [
+        {
+          type: 'Microsoft.Network/publicIPAddresses',
+          apiVersion: '2023-04-01',
+          name: "[concat('pip-', parameters('suffix'))]",
+          location: 'x',
+          tags: { stamp: "[parameters('stamp')]" },
+          properties: { vnet: "[reference(resourceId('Microsoft.Network/virtualNetworks', 'hub')).name]" },
+        },
+      ],
+      outputs: { suffix: { type: 'string', value: "[parameters('suffix')]" } },
+    };
+    const expansion = expandTemplate(stamped, { context });
+    const [pip] = expansion.resources;
+    expect(pip?.name).toMatch(/^pip-[0-9a-f-]{36}-[0-9a-f-]{36}$/);
+    const suffix = (pip?.name ?? '').slice('pip-'.length);
+    const [first, second] = [suffix.slice(0, 36), suffix.slice(37)];
+    expect(first).not.toBe(second);
+    const state = resolverOf({ [vnetId]: { properties: { name: 'hub' } } });
+    const body = expansion.finishResource(pip?.id ?? '', state);
+    expect(body.tags).toEqual(pip?.body.tags);
+    expect(expansion.finishOutputs(state).suffix).toBe(suffix);
+  });
 });

@@ -15,8 +15,8 @@ export function arity(name: string, args: ArmValue[], min: number, max = min): v
  * `utcNow` and `newGuid` give a different value on every evaluation, so ARM allows them only in parameter default
  * values, which it evaluates once per deployment.
  */
-export function requireParameterDefault(name: string, scope: Scope): void {
-  if (scope.inParameterDefault) return;
+export function requireParameterDefault(name: string, scope: Scope): NonNullable<Scope['parameterDefault']> {
+  if (scope.parameterDefault) return scope.parameterDefault;
   // ARM's own wording, its misspelling of "expressions" included.
   throw new ArmTemplateError(
     'InvalidTemplate',

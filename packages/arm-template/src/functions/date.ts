@@ -109,8 +109,11 @@ export const dateFunctions: FunctionFamily = {
     apply: (a, scope): ArmValue => {
       requireParameterDefault('utcNow', scope);
       arity('utcNow', a, 0, 1);
-      const now = scope.context.now ?? new Date();
-      return formatDate('utcNow', now, a.length === 1 ? stringArg('utcNow', a, 0) : "yyyyMMdd'T'HHmmss'Z'");
+      return formatDate(
+        'utcNow',
+        scope.context.now,
+        a.length === 1 ? stringArg('utcNow', a, 0) : "yyyyMMdd'T'HHmmss'Z'",
+      );
     },
   },
 };

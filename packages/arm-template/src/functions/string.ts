@@ -129,9 +129,9 @@ export const stringFunctions: FunctionFamily = {
   },
   newguid: {
     apply: (a, scope) => {
-      requireParameterDefault('newGuid', scope);
+      const at = requireParameterDefault('newGuid', scope);
       arity('newGuid', a, 0);
-      return scope.context.newGuid ? scope.context.newGuid() : crypto.randomUUID();
+      return scope.context.newGuidAt(`${at.site}#${at.guids++}`);
     },
   },
   padleft: {
