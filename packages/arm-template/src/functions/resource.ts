@@ -60,6 +60,13 @@ function subscriptionResourceId(args: ArmValue[], scope: Scope): string {
     'subscriptionResourceId',
     leading[0] ?? scope.context.subscriptionId,
   );
+  // A resource group's id has no provider segment, and ARM writes it so.
+  if (
+    type.toLowerCase() === 'microsoft.resources/resourcegroups' &&
+    names.length === 1 &&
+    !names[0]?.includes('/')
+  )
+    return resourceGroupId(subscriptionId, names[0] as string);
   return buildResourceId(`/subscriptions/${subscriptionId}`, type, names);
 }
 

@@ -50,3 +50,4 @@ output principal string = identity.properties.principalId
 output sharedZone string = shared.outputs.zoneId
 output roleAssignmentName string = reader.name
 output env string = environment().name
+output otherGroupId string = subscriptionResourceId('Microsoft.Resources/resourceGroups', otherGroup)
