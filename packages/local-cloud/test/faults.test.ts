@@ -75,6 +75,35 @@ describe('injected faults are survived by the SDK retry policies', () => {
   });
 });
 
+describe('a failed long-running operation', () => {
+  it('fails a direct network PUT with the fault error, leaves the resource Failed, and the next PUT repairs it', async () => {
+    const vnetId = `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/rg-faults/providers/Microsoft.Network/virtualNetworks/vnet-fails`;
+    const body = {
+      location: 'westeurope',
+      properties: { addressSpace: { addressPrefixes: ['10.77.0.0/16'] } },
+    };
+    await admin.addFault({
+      method: 'PUT',
+      pathPattern: 'virtualNetworks/vnet-fails$',
+      failLongRunning: {
+        code: 'InternalServerError',
+        message: 'The network fabric could not program the VNet.',
+      },
+      count: 1,
+    });
+    await expect(
+      client.resources.beginCreateOrUpdateByIdAndWait(vnetId, '2024-05-01', body, { updateIntervalInMs: 20 }),
+    ).rejects.toThrow(/InternalServerError.*could not program the VNet/);
+    expect((await client.resources.getById(vnetId, '2024-05-01')).properties).toMatchObject({
+      provisioningState: 'Failed',
+    });
+    const repaired = await client.resources.beginCreateOrUpdateByIdAndWait(vnetId, '2024-05-01', body, {
+      updateIntervalInMs: 20,
+    });
+    expect(repaired.properties).toMatchObject({ provisioningState: 'Succeeded' });
+  });
+});
+
 describe('faults and latency at the token endpoint', () => {
   it('survives a 503 from the token endpoint through the identity retry policy', async () => {
     await admin.addFault({ method: 'POST', pathPattern: '/oauth2/v2\\.0/token$', status: 503, count: 1 });

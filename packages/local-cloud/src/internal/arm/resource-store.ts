@@ -27,8 +27,11 @@ export interface LongRunningOperation {
   id: string;
   subscriptionId: string;
   completesAt: number;
-  status: 'InProgress' | 'Succeeded';
+  status: 'InProgress' | 'Succeeded' | 'Failed';
   complete: () => void;
+  /** An injected failure: at `completesAt` the operation ends Failed with this error, and `fail` runs instead. */
+  failure?: { code: string; message: string };
+  fail?: () => void;
   /** The body the operation-result URL answers once done (what-if results); none for plain operations. */
   result?: () => unknown;
 }
@@ -43,8 +46,13 @@ export class ResourceStore {
   settle(now: number): void {
     for (const operation of this.operations.values()) {
       if (operation.status === 'InProgress' && operation.completesAt <= now) {
-        operation.status = 'Succeeded';
-        operation.complete();
+        if (operation.failure) {
+          operation.status = 'Failed';
+          operation.fail?.();
+        } else {
+          operation.status = 'Succeeded';
+          operation.complete();
+        }
       }
     }
   }

@@ -100,6 +100,8 @@ export async function callProvider(
   const operationId = operationIdOf(reply.headers);
   if (operationId !== undefined && request.method !== 'GET') {
     await awaitOperation(context, operationId, signal);
+    const failure = context.store.operations.get(operationId)?.failure;
+    if (failure) return { ok: false, status: 200, error: { ...failure } };
     if (request.method === 'DELETE') return { ok: true, status: 200, body: undefined };
     return readBack(context, caller, request.id, request.apiVersion, reply.status);
   }

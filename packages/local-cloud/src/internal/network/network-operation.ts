@@ -7,6 +7,7 @@ import { armError } from '../arm/arm-error.js';
 /**
  * Starts a Network provider operation that ends after the long-running latency (or a slow-LRO fault) and answers
  * its headers: `Azure-AsyncOperation` (status polling) and, for deletes, `Location` (final result), with Retry-After.
+ * A failed-LRO fault ends it Failed with the fault's error instead, leaving the resource `provisioningState: Failed`.
  */
 export function startNetworkOperation(
   exchange: Exchange,
@@ -16,8 +17,11 @@ export function startNetworkOperation(
   complete: () => void,
   withLocation = false,
 ): Record<string, string> {
-  const slow = context.faults.take(exchange.method, exchange.path, 'longRunning', ['slowLongRunning']);
-  const durationMs = slow?.kind === 'slowLongRunning' ? slow.durationMs : context.latencies.longRunningMs;
+  const fault = context.faults.take(exchange.method, exchange.path, 'longRunning', [
+    'slowLongRunning',
+    'failedLongRunning',
+  ]);
+  const durationMs = fault?.kind === 'slowLongRunning' ? fault.durationMs : context.latencies.longRunningMs;
   const id = randomUUID();
   context.store.operations.set(id, {
     id,
@@ -25,6 +29,15 @@ export function startNetworkOperation(
     completesAt: context.now() + durationMs,
     status: 'InProgress',
     complete,
+    ...(fault?.kind === 'failedLongRunning'
+      ? {
+          failure: { code: fault.code, message: fault.message },
+          fail: () => {
+            const record = context.store.resources.get(exchange.path.toLowerCase());
+            if (record) record.properties.provisioningState = 'Failed';
+          },
+        }
+      : {}),
   });
   const base = `${context.resourceManager}subscriptions/${subscriptionId}/providers/Microsoft.Network/locations/${location}`;
   const version = exchange.query.get('api-version') ?? '';
@@ -54,6 +67,7 @@ export function serveNetworkOperationStatus(context: ArmContext, subscriptionId:
     const seconds = retryAfterSeconds(operation.completesAt - context.now());
     return json(200, { status: 'InProgress' }, { 'retry-after': String(seconds) });
   }
+  if (operation.status === 'Failed') return json(200, { status: 'Failed', error: operation.failure });
   return json(200, { status: 'Succeeded' });
 }
 
@@ -61,5 +75,7 @@ export function serveNetworkOperationStatus(context: ArmContext, subscriptionId:
 export function serveNetworkOperationResult(context: ArmContext, subscriptionId: string, id: string): Reply {
   const operation = findOperation(context, subscriptionId, id);
   if (operation === undefined) return armError(404, 'NotFound', `Operation ${id} was not found.`);
+  if (operation.status === 'Failed')
+    return armError(400, operation.failure!.code, operation.failure!.message);
   return { status: operation.status === 'InProgress' ? 202 : 204 };
 }
