@@ -2,7 +2,7 @@ import type { ExpansionContext, RuntimeResolver } from './context.js';
 import { ArmTemplateError, atLocation } from './errors.js';
 import { evaluateTemplateValue } from './evaluator.js';
 import type { NestedDeployment, PlannedResource } from './plan.js';
-import { buildResourceId, resourceGroupId } from './resource-id.js';
+import { buildResourceId, resourceGroupId, subscriptionLevelId } from './resource-id.js';
 import { type DeclaredResource, type ResourceDirectory, Scope, type UserFunction } from './scope.js';
 import type { ArmTemplate, ResourceDefinition, TypeDefinition } from './template.js';
 import { checkType } from './type-check.js';
@@ -384,14 +384,31 @@ export class DeploymentInstance {
     scope: Scope,
     path: string,
   ): string {
-    const subscriptionId = definition.subscriptionId
-      ? String(evaluateTemplateValue(definition.subscriptionId, scope, `${path}.subscriptionId`))
-      : this.context.subscriptionId;
-    const group = definition.resourceGroup
-      ? String(evaluateTemplateValue(definition.resourceGroup, scope, `${path}.resourceGroup`))
-      : this.context.resourceGroup;
-    if (definition.scope === undefined)
-      return buildResourceId(resourceGroupId(subscriptionId, group), type, [name]);
+    const isModule = type.toLowerCase() === 'microsoft.resources/deployments';
+    const optional = (key: 'subscriptionId' | 'resourceGroup') =>
+      definition[key] === undefined
+        ? undefined
+        : String(evaluateTemplateValue(definition[key], scope, `${path}.${key}`));
+    const subscriptionId = optional('subscriptionId');
+    const group = optional('resourceGroup');
+    if (isModule) checkModuleScope(definition, name, subscriptionId, group, path);
+    else if ((subscriptionId !== undefined || group !== undefined) && definition.existing !== true) {
+      throw new ArmTemplateError(
+        'InvalidTemplate',
+        `The resource '${name}' sets subscriptionId or resourceGroup, which this engine reads only on nested deployments and existing resources; deploy it from a module in that scope.`,
+        path,
+      );
+    }
+    if (definition.scope === undefined) {
+      // An existing resource Bicep scopes to a subscription (`scope: subscription()`) has no resource group.
+      if (subscriptionId !== undefined && group === undefined)
+        return subscriptionLevelId(subscriptionId, type, [name]);
+      return buildResourceId(
+        resourceGroupId(subscriptionId ?? this.context.subscriptionId, group ?? this.context.resourceGroup),
+        type,
+        [name],
+      );
+    }
     const target = evaluateTemplateValue(definition.scope, scope, `${path}.scope`);
     if (typeof target !== 'string')
       throw new ArmTemplateError('InvalidTemplate', 'The resource scope must be a string.', `${path}.scope`);
@@ -399,8 +416,8 @@ export class DeploymentInstance {
     const scopeId = symbolic
       ? symbolic.id
       : target.startsWith('/')
-        ? target
-        : `${resourceGroupId(subscriptionId, group)}/providers/${target}`;
+        ? target.replace(/\/$/, '')
+        : `${resourceGroupId(subscriptionId ?? this.context.subscriptionId, group ?? this.context.resourceGroup)}/providers/${target}`;
     return buildResourceId(scopeId, type, [name]);
   }
 
@@ -722,4 +739,32 @@ function parentReference(parent: ResourceDefinition): string {
   return parent.copy
     ? parent.copy.name
     : `[resourceId(${quoteForFormat(parent.type)}, ${quoteForFormat(parent.name)})]`;
+}
+
+/**
+ * A nested deployment deploys where its `subscriptionId`, `resourceGroup` and `scope` say. This engine expands
+ * deployments at resource group scope only, so a module at subscription, management group or tenant scope is an
+ * error rather than a deployment placed in the parent's resource group.
+ */
+function checkModuleScope(
+  definition: ResourceDefinition,
+  name: string,
+  subscriptionId: string | undefined,
+  group: string | undefined,
+  path: string,
+): void {
+  if (definition.scope !== undefined) {
+    throw new ArmTemplateError(
+      'InvalidTemplate',
+      `The nested deployment '${name}' targets the scope '${String(definition.scope)}' (a management group or the tenant), and this engine deploys at resource group scope only; target a resource group.`,
+      `${path}.scope`,
+    );
+  }
+  if (subscriptionId !== undefined && group === undefined) {
+    throw new ArmTemplateError(
+      'InvalidTemplate',
+      `The nested deployment '${name}' targets the subscription '${subscriptionId}' without a resource group, a deployment at subscription scope, and this engine deploys at resource group scope only; target a resource group.`,
+      `${path}.subscriptionId`,
+    );
+  }
 }

@@ -74,6 +74,28 @@ function unwrapOutputs(outputs: Record<string, ArmValue>): Record<string, ArmVal
   );
 }
 
+const OTHER_SCOPES: [RegExp, string][] = [
+  [/subscriptionDeploymentTemplate\.json/i, 'subscription'],
+  [/managementGroupDeploymentTemplate\.json/i, 'management group'],
+  [/tenantDeploymentTemplate\.json/i, 'tenant'],
+];
+
+/**
+ * Bicep writes a template's target scope into its `$schema`. The engine expands deployments at resource group scope
+ * only: expanding one written for another scope would give every resource a resource group id it will never have.
+ */
+function checkResourceGroupSchema(template: ArmTemplate): void {
+  const schema = template.$schema ?? '';
+  const other = OTHER_SCOPES.find(([pattern]) => pattern.test(schema));
+  if (other) {
+    throw new ArmTemplateError(
+      'InvalidTemplate',
+      `The template's $schema '${schema}' is for a deployment at ${other[1]} scope, and this engine expands deployments at resource group scope only; deploy a resource group template (Bicep: targetScope = 'resourceGroup').`,
+      '$schema',
+    );
+  }
+}
+
 function expandOnce(
   template: ArmTemplate,
   options: ExpandOptions,
@@ -95,6 +117,7 @@ function expandOnce(
       'languageVersion',
     );
   }
+  checkResourceGroupSchema(template);
   const top = new DeploymentInstance(
     template,
     options.parameters ?? {},

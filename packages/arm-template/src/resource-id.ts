@@ -30,3 +30,14 @@ export function buildResourceId(scopeId: string, type: string, names: string[]):
 export function resourceGroupId(subscriptionId: string, resourceGroup: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
 }
+
+/** The id of a resource at subscription scope; a resource group's id has no provider segment, and ARM writes it so. */
+export function subscriptionLevelId(subscriptionId: string, type: string, names: string[]): string {
+  if (
+    type.toLowerCase() === 'microsoft.resources/resourcegroups' &&
+    names.length === 1 &&
+    !names[0]?.includes('/')
+  )
+    return resourceGroupId(subscriptionId, names[0] as string);
+  return buildResourceId(`/subscriptions/${subscriptionId}`, type, names);
+}

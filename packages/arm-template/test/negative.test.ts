@@ -198,6 +198,88 @@ describe('invalid and unsupported constructs fail clearly', () => {
     expect(expansion.outputs.o).toBe('2024-05-06/g-1');
   });
 
+  it.each([
+    ['2018-05-01/subscriptionDeploymentTemplate.json#', 'subscription'],
+    ['2019-08-01/managementGroupDeploymentTemplate.json#', 'management group'],
+    ['2019-08-01/tenantDeploymentTemplate.json#', 'tenant'],
+  ])(
+    'rejects a top-level %s template, naming its scope, instead of giving it resource group ids',
+    (schema, scope) => {
+      const template: ArmTemplate = {
+        $schema: `https://schema.management.azure.com/schemas/${schema}`,
+        resources: [{ type: 'Microsoft.Resources/resourceGroups', apiVersion: '2022-09-01', name: 'rg2' }],
+      };
+      const error = failure(() => expandTemplate(template, { context }));
+      expect(error.code).toBe('InvalidTemplate');
+      expect(error.message).toContain(`${schema}' is for a deployment at ${scope} scope`);
+      expect(error.target).toBe('$schema');
+    },
+  );
+
+  /** A module as Bicep writes it for `scope: subscription()` or `scope: tenant()`. */
+  function scopedModule(scope: Record<string, string>): ArmTemplate {
+    return {
+      resources: [
+        {
+          type: 'Microsoft.Resources/deployments',
+          apiVersion: '2025-04-01',
+          name: 'subdeploy',
+          ...scope,
+          location: '[resourceGroup().location]',
+          properties: {
+            expressionEvaluationOptions: { scope: 'inner' },
+            mode: 'Incremental',
+            template: {
+              $schema:
+                'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#',
+              resources: [
+                {
+                  type: 'Microsoft.Resources/resourceGroups',
+                  apiVersion: '2022-09-01',
+                  name: 'rg2',
+                  location: 'westeurope',
+                },
+              ],
+            },
+          },
+        },
+      ],
+    };
+  }
+
+  it('rejects a module at subscription scope instead of placing it in the parent resource group', () => {
+    const error = failure(() =>
+      expandTemplate(scopedModule({ subscriptionId: '[subscription().subscriptionId]' }), { context }),
+    );
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.message).toContain(
+      `The nested deployment 'subdeploy' targets the subscription '${context.subscriptionId}' without a resource group`,
+    );
+    expect(error.target).toMatch(/^resources\[0\] .*\.subscriptionId$/);
+  });
+
+  it('rejects a module at tenant or management group scope', () => {
+    const error = failure(() => expandTemplate(scopedModule({ scope: '/' }), { context }));
+    expect(error.message).toContain(`The nested deployment 'subdeploy' targets the scope '/'`);
+    expect(error.target).toMatch(/\.scope$/);
+  });
+
+  it('rejects a deployed resource that sets subscriptionId or resourceGroup, which only modules and existing resources read', () => {
+    const template: ArmTemplate = {
+      resources: [
+        {
+          type: 'Microsoft.Network/virtualNetworks',
+          apiVersion: '2023-04-01',
+          name: 'v',
+          resourceGroup: 'other',
+        },
+      ],
+    };
+    expect(failure(() => expandTemplate(template, { context })).message).toContain(
+      "The resource 'v' sets subscriptionId or resourceGroup",
+    );
+  });
+
   it('rejects an unsupported languageVersion', () => {
     expect(failure(() => expandTemplate({ languageVersion: '9.0' }, { context })).target).toBe(
       'languageVersion',

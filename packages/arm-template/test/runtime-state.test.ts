@@ -182,4 +182,39 @@ describe('runtime state', () => {
     expect(body.tags).toEqual(pip?.body.tags);
     expect(expansion.finishOutputs(state).suffix).toBe(suffix);
   });
+
+  it('gives an existing resource Bicep scopes to the subscription its subscription-level id', () => {
+    const scoped: ArmTemplate = {
+      languageVersion: '2.0',
+      resources: {
+        other: {
+          existing: true,
+          type: 'Microsoft.Resources/resourceGroups',
+          apiVersion: '2022-09-01',
+          subscriptionId: '[subscription().subscriptionId]',
+          name: 'rg-other',
+        },
+        reader: {
+          existing: true,
+          type: 'Microsoft.Authorization/roleDefinitions',
+          apiVersion: '2022-04-01',
+          subscriptionId: '00000000-0000-0000-0000-0000000000c2',
+          name: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+        },
+      },
+      outputs: {
+        location: { type: 'string', value: "[reference('other', '2022-09-01', 'full').location]" },
+        role: { type: 'object', value: "[reference('reader')]" },
+      },
+    };
+    const { outputs } = expandTemplate(scoped, { context });
+    expect(outputs.location).toEqual(
+      new RuntimeValue(
+        "reference('/subscriptions/00000000-0000-0000-0000-0000000000c1/resourceGroups/rg-other', '2022-09-01', 'full').location",
+      ),
+    );
+    expect((outputs.role as RuntimeValue).expression).toBe(
+      "reference('/subscriptions/00000000-0000-0000-0000-0000000000c2/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7', '2022-04-01')",
+    );
+  });
 });

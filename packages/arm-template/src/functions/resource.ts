@@ -1,5 +1,5 @@
 import { functionError } from '../errors.js';
-import { buildResourceId, resourceGroupId } from '../resource-id.js';
+import { buildResourceId, resourceGroupId, subscriptionLevelId } from '../resource-id.js';
 import type { Scope } from '../scope.js';
 import { type ArmObject, type ArmValue, isArmObject, RuntimeValue, toExpressionText } from '../values.js';
 import { arity, intArg, stringArg } from './arguments.js';
@@ -60,14 +60,7 @@ function subscriptionResourceId(args: ArmValue[], scope: Scope): string {
     'subscriptionResourceId',
     leading[0] ?? scope.context.subscriptionId,
   );
-  // A resource group's id has no provider segment, and ARM writes it so.
-  if (
-    type.toLowerCase() === 'microsoft.resources/resourcegroups' &&
-    names.length === 1 &&
-    !names[0]?.includes('/')
-  )
-    return resourceGroupId(subscriptionId, names[0] as string);
-  return buildResourceId(`/subscriptions/${subscriptionId}`, type, names);
+  return subscriptionLevelId(subscriptionId, type, names);
 }
 
 function tenantResourceId(args: ArmValue[]): string {
