@@ -278,6 +278,7 @@ export class DeploymentInstance {
     this.instanceList = list;
     for (const entry of this.resourceDefinitions())
       list.push(...this.expandInstances(entry.definition, entry.symbolicName, entry.path));
+    checkDeclaredOnce(list);
     return list;
   }
 
@@ -766,5 +767,29 @@ function checkModuleScope(
       `The nested deployment '${name}' targets the subscription '${subscriptionId}' without a resource group, a deployment at subscription scope, and this engine deploys at resource group scope only; target a resource group.`,
       `${path}.subscriptionId`,
     );
+  }
+}
+
+/**
+ * ARM fails a deployment that declares one resource (one id) twice, copy loops expanded; a declaration whose
+ * condition is false deploys nothing and does not count. `existing` declarations are left out: ARM fails on those
+ * (languageVersion 2.0) only when the deployment reads them, at run time.
+ */
+function checkDeclaredOnce(instances: ResourceInstance[]): void {
+  const seen = new Map<string, ResourceInstance>();
+  for (const instance of instances) {
+    if (!instance.condition || instance.existing) continue;
+    const key = instance.id.toLowerCase();
+    const first = seen.get(key);
+    if (first) {
+      // ARM names the resource by its type and name: what follows the id's last provider segment.
+      const typeAndName = first.id.slice(first.id.toLowerCase().lastIndexOf('/providers/') + 11);
+      throw new ArmTemplateError(
+        'InvalidTemplate',
+        `The resource '${typeAndName}' is defined multiple times in a template: first at ${first.path}. Please see https://aka.ms/arm-template/#resources for usage details.`,
+        instance.path,
+      );
+    }
+    seen.set(key, instance);
   }
 }

@@ -280,6 +280,38 @@ describe('invalid and unsupported constructs fail clearly', () => {
     );
   });
 
+  const vnet = (name: string, extra: Record<string, unknown> = {}) => ({
+    type: 'Microsoft.Network/virtualNetworks',
+    apiVersion: '2023-04-01',
+    name,
+    ...extra,
+  });
+
+  it.each([
+    ['two declarations', [vnet('hub'), vnet('HUB', { properties: { a: 1 } })], 'resources[1]'],
+    ['a copy loop', [vnet('hub', { copy: { name: 'l', count: 2 } })], 'resources[0][1]'],
+  ])('rejects one resource declared twice (%s), as ARM does', (_how, resources, second) => {
+    const error = failure(() => expandTemplate({ resources }, { context }));
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.message).toContain(
+      "The resource 'Microsoft.Network/virtualNetworks/hub' is defined multiple times in a template: first at resources[0]",
+    );
+    expect(error.target).toContain(second);
+  });
+
+  it('allows one resource declared twice when only one declaration has a true condition', () => {
+    const resources = [
+      vnet('hub', { condition: false }),
+      vnet('hub'),
+      vnet('hub', { condition: '[equals(1, 2)]' }),
+    ];
+    expect(expandTemplate({ resources }, { context }).order).toEqual([
+      [
+        '/subscriptions/00000000-0000-0000-0000-0000000000c1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/hub',
+      ],
+    ]);
+  });
+
   it('rejects an unsupported languageVersion', () => {
     expect(failure(() => expandTemplate({ languageVersion: '9.0' }, { context })).target).toBe(
       'languageVersion',
