@@ -1,4 +1,5 @@
 import type { ExpansionContext, RuntimeResolver } from './context.js';
+import { resourceCopyMode } from './copy-mode.js';
 import { ArmTemplateError, atLocation } from './errors.js';
 import { evaluateTemplateValue } from './evaluator.js';
 import type { NestedDeployment, PlannedResource } from './plan.js';
@@ -293,12 +294,7 @@ export class DeploymentInstance {
         evaluateTemplateValue(copy.count, this.baseScope, `${path}.copy.count`),
         `${path}.copy.count`,
       );
-      const serial = copy.mode?.toLowerCase() === 'serial';
-      const batch =
-        copy.batchSize === undefined
-          ? undefined
-          : evaluateTemplateValue(copy.batchSize, this.baseScope, `${path}.copy.batchSize`);
-      const batchSize = serial ? (typeof batch === 'number' ? batch : 1) : undefined;
+      const { serial, batchSize } = resourceCopyMode(definition, this.baseScope, path);
       return Array.from({ length: count }, (_v, index) =>
         this.identify(
           definition,

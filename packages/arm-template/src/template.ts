@@ -28,7 +28,7 @@ export interface ResourceDefinition {
   apiVersion?: string;
   name: string;
   condition?: unknown;
-  copy?: { name: string; count: unknown; mode?: string; batchSize?: unknown };
+  copy?: { name: string; count: unknown; mode?: unknown; batchSize?: unknown };
   dependsOn?: string[];
   existing?: boolean;
   scope?: string;

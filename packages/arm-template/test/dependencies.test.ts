@@ -102,6 +102,21 @@ describe('dependency order', () => {
     expect(names).toEqual([['pip0', 'pip1'], ['pip2', 'pip3'], ['pip4']]);
   });
 
+  it('reads the copy mode and batch size as ARM does: expressions, the mode in any case with spaces around it', () => {
+    const template: ArmTemplate = {
+      variables: { mode: ' SERIAL ' },
+      resources: [
+        resource('Microsoft.Network/publicIPAddresses', "[format('pip{0}', copyIndex())]", {
+          copy: { name: 'pips', count: 3, mode: "[variables('mode')]", batchSize: '[add(1, 1)]' },
+        }),
+      ],
+    };
+    const names = expandTemplate(template, { context }).order.map((w) =>
+      w.map((id) => id.split('/').pop()).sort(),
+    );
+    expect(names).toEqual([['pip0', 'pip1'], ['pip2']]);
+  });
+
   it('drops resources whose condition is false from the order and from dependsOn', () => {
     const template: ArmTemplate = {
       parameters: { make: { type: 'bool', defaultValue: false } },

@@ -312,6 +312,54 @@ describe('invalid and unsupported constructs fail clearly', () => {
     ]);
   });
 
+  it.each([
+    [
+      { mode: 'sideways' },
+      "The template resource '[format('v{0}', copyIndex())]' has an invalid copy mode 'sideways'. The supported values are 'Parallel,Serial'.",
+      'mode',
+    ],
+    [{ mode: '' }, "has an invalid copy mode ''.", 'mode'],
+    [{ mode: 2 }, 'gives its copy mode as the number 2, which this engine does not read', 'mode'],
+    [
+      { mode: 'serial', batchSize: 'two' },
+      "is not valid: Evaluation result of language expression 'two' is type 'String', expected type is 'Integer'.",
+      'batchSize',
+    ],
+    [{ mode: 'serial', batchSize: 2.5 }, "'2.5' is type 'Float', expected type is 'Integer'.", 'batchSize'],
+    [{ mode: 'serial', batchSize: '[null()]' }, "'null' is type 'Null'", 'batchSize'],
+    [
+      { mode: 'serial', batchSize: -1 },
+      "The template 'copy' definition has an invalid copy batch size. The copy batch size must be a non-negative integer value.",
+      'batchSize',
+    ],
+    [
+      { mode: 'parallel', batchSize: 2 },
+      "has an unexpected copy batch size value. The copy batch size is only supported for copy mode values: 'Serial'.",
+      'batchSize',
+    ],
+    [{ batchSize: 2 }, 'has an unexpected copy batch size value.', 'batchSize'],
+    [
+      { mode: 'serial', batchSize: 0 },
+      'has the copy batch size 0, for which ARM documents no deployment order',
+      'batchSize',
+    ],
+  ])('rejects the copy settings %j as ARM does', (settings, message, key) => {
+    const template: ArmTemplate = {
+      resources: [
+        {
+          type: 'Microsoft.Network/virtualNetworks',
+          apiVersion: '2023-04-01',
+          name: "[format('v{0}', copyIndex())]",
+          copy: { name: 'l', count: 2, ...settings },
+        },
+      ],
+    };
+    const error = failure(() => expandTemplate(template, { context }));
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.message).toContain(message);
+    expect(error.target).toBe(`resources[0].copy.${key}`);
+  });
+
   it('rejects an unsupported languageVersion', () => {
     expect(failure(() => expandTemplate({ languageVersion: '9.0' }, { context })).target).toBe(
       'languageVersion',
