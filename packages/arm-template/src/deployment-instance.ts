@@ -1,5 +1,6 @@
 import type { ExpansionContext, RuntimeResolver } from './context.js';
 import { resourceCopyMode } from './copy-mode.js';
+import { checkResourceConstructs, checkTemplateConstructs } from './unsupported-constructs.js';
 import { ArmTemplateError, atLocation } from './errors.js';
 import { evaluateTemplateValue } from './evaluator.js';
 import type { NestedDeployment, PlannedResource } from './plan.js';
@@ -98,7 +99,13 @@ export class DeploymentInstance {
       resolver,
       () => this.deploymentObject(),
     );
+    checkTemplateConstructs(template, this.where(''));
     if (!outer) this.validateSupplied();
+  }
+
+  /** A place in this deployment's template, prefixed with the module it is in. */
+  private where(path: string): string {
+    return this.deploymentPath.length > 0 ? `module '${this.deploymentPath.join('/')}' ${path}` : path;
   }
 
   private validateSupplied(): void {
@@ -277,8 +284,10 @@ export class DeploymentInstance {
     // Filled one declaration at a time, so a later resource's `scope` can name an earlier one.
     const list: ResourceInstance[] = [];
     this.instanceList = list;
-    for (const entry of this.resourceDefinitions())
+    for (const entry of this.resourceDefinitions()) {
+      checkResourceConstructs(entry.definition, this.where(entry.path));
       list.push(...this.expandInstances(entry.definition, entry.symbolicName, entry.path));
+    }
     checkDeclaredOnce(list);
     return list;
   }
@@ -334,8 +343,7 @@ export class DeploymentInstance {
     const type = text('type');
     const name = text('name');
     // From here on, errors name the resource as well as its place in the template (and the module it is in).
-    const module = this.deploymentPath.length > 0 ? `module '${this.deploymentPath.join('/')}' ` : '';
-    path = `${module}${path} (${type} '${name}')`;
+    path = this.where(`${path} (${type} '${name}')`);
     const isModule = type.toLowerCase() === 'microsoft.resources/deployments';
     const apiVersion = definition.apiVersion === undefined ? '' : text('apiVersion');
     if (!isModule && apiVersion === '' && !definition.existing) {

@@ -61,4 +61,7 @@ export interface ArmTemplate {
   variables?: Record<string, unknown>;
   resources?: ResourceDefinition[] | Record<string, ResourceDefinition>;
   outputs?: Record<string, OutputDefinition>;
+  /** Bicep extensions (`extension kubernetes …`), by alias; `imports` is the older form. */
+  extensions?: Record<string, unknown>;
+  imports?: Record<string, unknown>;
 }

@@ -360,6 +360,80 @@ describe('invalid and unsupported constructs fail clearly', () => {
     expect(error.target).toBe(`resources[0].copy.${key}`);
   });
 
+  /** What Bicep emits for `extension kubernetes with {…} as k8s` and a `core/Namespace@v1` resource. */
+  const kubernetes = (form: 'imports' | 'extensions'): ArmTemplate => ({
+    languageVersion: '2.0',
+    [form]: {
+      k8s: {
+        [form === 'imports' ? 'provider' : 'name']: 'Kubernetes',
+        version: '1.0.0',
+        config: { namespace: 'default', kubeConfig: 'abc' },
+      },
+    },
+    resources: {
+      ns: {
+        [form === 'imports' ? 'import' : 'extension']: 'k8s',
+        type: 'core/Namespace@v1',
+        properties: { metadata: { name: 'demo' } },
+      },
+    },
+  });
+
+  it.each(['imports', 'extensions'] as const)(
+    "rejects a Bicep extension ('%s'), naming it, instead of failing on the resource's missing name",
+    (form) => {
+      const error = failure(() => expandTemplate(kubernetes(form), { context }));
+      expect(error.code).toBe('InvalidTemplate');
+      expect(error.message).toContain(
+        `The template declares the Bicep extension 'k8s' (Kubernetes, in '${form}'), which this engine does not support`,
+      );
+      expect(error.target).toBe(`${form}.k8s`);
+    },
+  );
+
+  it.each([
+    ['import', 'k8s', "belongs to the Bicep extension 'k8s' ('import')"],
+    ['extension', 'k8s', "belongs to the Bicep extension 'k8s' ('extension')"],
+    ['@options', { retryOn: [['ResourceNotFound']] }, 'has deployment options (@options: retryOn'],
+    ['method', 'PATCH', "is deployed with the method 'PATCH'"],
+  ])('rejects a resource with %s, naming it and the resource', (key, value, message) => {
+    const template: ArmTemplate = {
+      languageVersion: '2.0',
+      resources: {
+        sa: {
+          type: 'Microsoft.Storage/storageAccounts',
+          apiVersion: '2023-01-01',
+          name: 'sa',
+          [key]: value,
+        },
+      },
+    };
+    const error = failure(() => expandTemplate(template, { context }));
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.message).toContain(`The resource of type 'Microsoft.Storage/storageAccounts' ${message}`);
+    expect(error.target).toBe(`resources.sa.${key}`);
+  });
+
+  it('names the module whose template declares an extension', () => {
+    const template: ArmTemplate = {
+      resources: [
+        {
+          type: 'Microsoft.Resources/deployments',
+          apiVersion: '2022-09-01',
+          name: 'cluster',
+          properties: {
+            mode: 'Incremental',
+            expressionEvaluationOptions: { scope: 'inner' },
+            template: kubernetes('extensions'),
+          },
+        },
+      ],
+    };
+    expect(failure(() => expandTemplate(template, { context })).target).toBe(
+      "module 'cluster' extensions.k8s",
+    );
+  });
+
   it('rejects an unsupported languageVersion', () => {
     expect(failure(() => expandTemplate({ languageVersion: '9.0' }, { context })).target).toBe(
       'languageVersion',
