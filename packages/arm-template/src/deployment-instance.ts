@@ -10,6 +10,7 @@ import type { ArmTemplate, ResourceDefinition, TypeDefinition } from './template
 import { checkType } from './type-check.js';
 import { type ArmValue, containsRuntime, RuntimeValue } from './values.js';
 
+/** Keys of a resource declaration that instruct the deployment and are not part of the request body. */
 const STRUCTURAL_KEYS = new Set([
   'type',
   'apiVersion',
@@ -18,6 +19,8 @@ const STRUCTURAL_KEYS = new Set([
   'copy',
   'dependsOn',
   'comments',
+  // Template metadata, such as the description Bicep writes for a `@description` decorator.
+  'metadata',
   'existing',
   'scope',
   'resources',

@@ -32,6 +32,7 @@ module monitoring 'spoke.bicep' = if (withMonitoring) {
   params: { name: 'mon', prefix: '10.30.9.0/24', index: 9, remoteId: sharedVnet.id }
 }
 
+@description('The route table the spokes share.')
 resource table 'Microsoft.Network/routeTables@2023-04-01' = {
   name: 'rt-${owner ?? 'nobody'}'
   location: resourceGroup().location
