@@ -110,8 +110,15 @@ export function readAzureConnection(platform: Platform): AzureConnection {
 export interface OpenAzure {
   cloud: CloudDefinition;
   credentialKind: SelectedCredential['kind'];
+  /** The clients for the connection's subscription. */
   clients: ArmClients;
   subscriptionId: string;
+  /**
+   * The clients for `subscriptionId`, signed in the same way: a resource named by id is read and written in the
+   * subscription its id names, which need not be the connection's. Built once per subscription (any case);
+   * the connection's own subscription answers `clients`.
+   */
+  clientsFor(subscriptionId: string): ArmClients;
 }
 
 /**
@@ -125,5 +132,13 @@ export async function openAzure(platform: Platform, connection: AzureConnection)
     `Azure: cloud ${cloud.name} (${cloud.resourceManager}), sign-in ${kind}, subscription ${connection.subscriptionId}`,
   );
   const clients = createArmClients(cloud, credential, connection.subscriptionId, { log: platform.log });
-  return { cloud, credentialKind: kind, clients, subscriptionId: connection.subscriptionId };
+  const bySubscription = new Map([[connection.subscriptionId.toLowerCase(), clients]]);
+  const clientsFor = (subscriptionId: string): ArmClients => {
+    const key = subscriptionId.toLowerCase();
+    const built =
+      bySubscription.get(key) ?? createArmClients(cloud, credential, subscriptionId, { log: platform.log });
+    bySubscription.set(key, built);
+    return built;
+  };
+  return { cloud, credentialKind: kind, clients, subscriptionId: connection.subscriptionId, clientsFor };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { InputError } from '@azpn/core';
 import { createMemoryPlatform } from '@azpn/core/memory';
-import { readAzureConnection } from '../src/index.js';
+import { openAzure, readAzureConnection } from '../src/index.js';
 
 const tenant = '11111111-2222-3333-4444-555555555555';
 const client = '66666666-7777-8888-9999-000000000000';
@@ -109,5 +109,29 @@ describe('readAzureConnection', () => {
       message:
         'Input azure-subscription names the service connection "missing", which this job was not given: authorise the pipeline to use it, or fix the name.',
     });
+  });
+});
+
+describe('openAzure', () => {
+  it('answers clients for another subscription, signed in the same way, built once per subscription', async () => {
+    const other = '0f0f0f0f-1111-2222-3333-444444444444';
+    const { platform } = createMemoryPlatform();
+    const azure = await openAzure(platform, {
+      cloud: 'AzureCloud',
+      subscriptionId: subscription,
+      credential: { kind: 'client-secret', tenantId: tenant, clientId: client, clientSecret: 'not-used' },
+    });
+    expect(azure.clientsFor(subscription.toUpperCase())).toBe(azure.clients);
+    const elsewhere = azure.clientsFor(other);
+    expect(elsewhere).not.toBe(azure.clients);
+    expect(azure.clientsFor(other.toUpperCase())).toBe(elsewhere);
+    for (const sdk of [
+      elsewhere.network,
+      elsewhere.privateDns,
+      elsewhere.containerInstances,
+      elsewhere.resources,
+    ])
+      expect(sdk.subscriptionId).toBe(other);
+    expect(azure.clients.network.subscriptionId).toBe(subscription);
   });
 });
