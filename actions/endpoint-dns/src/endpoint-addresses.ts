@@ -6,18 +6,31 @@ function notFound(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
 }
 
+const nicIdPattern =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/networkInterfaces\/([^/]+)$/i;
+
+/** A NIC named by the endpoint: it is read in the subscription its own id names. */
+function nicReference(id: string | undefined, endpoint: ResourceReference): ResourceReference {
+  const m = nicIdPattern.exec(id ?? '');
+  if (!m)
+    throw new Error(
+      `private endpoint ${endpoint.name} names a network interface with an unexpected id "${id}"`,
+    );
+  return { subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[3]! };
+}
+
 /**
  * Every private address of a private endpoint: each NIC's IP configurations (a `/32` suffix stripped) and the
  * endpoint's `customDnsConfigs`, sorted and without duplicates.
  */
 export async function endpointAddresses(azure: OpenAzure, endpoint: ResourceReference): Promise<string[]> {
-  const network = azure.clients.network;
-  const found = await network.privateEndpoints
-    .get(endpoint.resourceGroup, endpoint.name)
+  const found = await azure
+    .clientsFor(endpoint.subscriptionId)
+    .network.privateEndpoints.get(endpoint.resourceGroup, endpoint.name)
     .catch((error: unknown) => {
       if (notFound(error)) {
         throw new UserFacingError(
-          `The private endpoint ${endpoint.name} does not exist in resource group ${endpoint.resourceGroup}: check private-endpoint and its resource group.`,
+          `The private endpoint ${endpoint.name} does not exist in resource group ${endpoint.resourceGroup} of subscription ${endpoint.subscriptionId}: check private-endpoint and its resource group.`,
         );
       }
       throw error;
@@ -30,8 +43,10 @@ export async function endpointAddresses(azure: OpenAzure, endpoint: ResourceRefe
   }
   const addresses = new Set<string>();
   for (const reference of interfaces) {
-    const parts = (reference.id ?? '').split('/');
-    const nic = await network.networkInterfaces.get(parts[4] ?? '', parts[8] ?? '');
+    const at = nicReference(reference.id, endpoint);
+    const nic = await azure
+      .clientsFor(at.subscriptionId)
+      .network.networkInterfaces.get(at.resourceGroup, at.name);
     for (const config of nic.ipConfigurations ?? []) {
       if (config.privateIPAddress) addresses.add(config.privateIPAddress.replace(/\/\d+$/, ''));
     }

@@ -24,7 +24,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /**
  * Makes the A record `name` hold `addresses` (with `prune`, exactly them; otherwise at least them), with etag
  * concurrency: `If-None-Match: *` to create, `If-Match` with the etag read to update, and on 412 read again and
- * retry. Writes nothing when the record already says so.
+ * retry. Writes nothing when the record already says so. Reads and writes in the zone's own subscription.
  */
 export async function upsertARecord(
   azure: OpenAzure,
@@ -33,7 +33,7 @@ export async function upsertARecord(
   addresses: readonly string[],
   options: { ttl: number; prune: boolean; pause: (ms: number) => Promise<void> },
 ): Promise<RecordOutcome> {
-  const sets = azure.clients.privateDns.recordSets;
+  const sets = azure.clientsFor(zone.subscriptionId).privateDns.recordSets;
   for (let attempt = 1; ; attempt++) {
     const current = await sets.get(zone.resourceGroup, zone.name, 'A', name).catch((error: unknown) => {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;

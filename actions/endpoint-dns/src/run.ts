@@ -21,12 +21,9 @@ export async function run(platform: Platform): Promise<void> {
       const azure = await openAzure(platform, config.connection);
       const addresses = await endpointAddresses(azure, config.endpoint);
       progress(`private endpoint ${config.endpoint.name}: ${addresses.join(', ')}`);
-      const zoneAzure =
-        config.zone.subscriptionId.toLowerCase() === azure.subscriptionId.toLowerCase()
-          ? azure
-          : await openAzure(platform, { ...config.connection, subscriptionId: config.zone.subscriptionId });
-      await zoneAzure.clients.privateDns.privateZones
-        .get(config.zone.resourceGroup, config.zone.name)
+      await azure
+        .clientsFor(config.zone.subscriptionId)
+        .privateDns.privateZones.get(config.zone.resourceGroup, config.zone.name)
         .catch((error: unknown) => {
           if ((error as { statusCode?: number }).statusCode === 404) {
             throw new UserFacingError(
@@ -37,7 +34,7 @@ export async function run(platform: Platform): Promise<void> {
         });
       const outcomes: RecordOutcome[] = [];
       for (const name of config.records) {
-        const outcome = await upsertARecord(zoneAzure, config.zone, name, addresses, {
+        const outcome = await upsertARecord(azure, config.zone, name, addresses, {
           ttl: config.ttl,
           prune: config.prune,
           pause: (ms) => sleep(ms),

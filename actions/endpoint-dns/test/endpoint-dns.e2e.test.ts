@@ -10,9 +10,11 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { runAzureDevOpsTask, runGithubStep, type GithubStepResult } from '@azpn/action-host';
 import {
   defaultIds,
+  defaultScenario,
   LocalCloudAdmin,
   startLocalCloud,
   trustCloudCa,
+  type CallRecord,
   type LocalCloud,
 } from '@azpn/local-cloud';
 
@@ -20,11 +22,15 @@ import {
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rg = 'rg-dns-e2e';
 const endpoints = 10;
+/** A second subscription of the same tenant, with the same network and zone in `otherRg` (10.61/16). */
+const other = '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b';
+const otherRg = 'rg-dns-other';
 
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
 let stateDir: string;
 let dns: PrivateDnsManagementClient;
+let otherDns: PrivateDnsManagementClient;
 
 /** A VNet, a load balancer behind a Private Link Service, `endpoints` private endpoints on it, and a zone. */
 const template = {
@@ -103,6 +109,25 @@ const template = {
   ],
 };
 
+/** The template in another address space, so addresses tell the subscriptions apart. */
+const otherTemplate = JSON.parse(JSON.stringify(template).replaceAll('10.60.', '10.61.')) as typeof template;
+
+const endpointId = (subscription: string, group: string, name: string) =>
+  `/subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.Network/privateEndpoints/${name}`;
+
+/** Which subscription each ARM call went to, by kind of resource: `endpoint`, `nic` or `zone`. */
+function subscriptionsCalled(calls: CallRecord[]): Record<string, string[]> {
+  const kinds = { endpoint: '/privateendpoints/', nic: '/networkinterfaces/', zone: '/privatednszones/' };
+  const seen: Record<string, Set<string>> = {};
+  for (const call of calls) {
+    const path = call.path.toLowerCase();
+    for (const [kind, marker] of Object.entries(kinds)) {
+      if (path.includes(marker)) (seen[kind] ??= new Set()).add(path.split('/')[2]!);
+    }
+  }
+  return Object.fromEntries(Object.entries(seen).map(([kind, subs]) => [kind, [...subs]]));
+}
+
 function step(inputs: Record<string, string>): Promise<GithubStepResult> {
   const job = local.cloud.github.jobs.find((j) => j.name === 'main')!;
   return runGithubStep({
@@ -126,14 +151,16 @@ function step(inputs: Record<string, string>): Promise<GithubStepResult> {
   });
 }
 
-async function record(name: string): Promise<string[]> {
-  const set = await dns.recordSets.get(rg, 'internal.net', 'A', name);
+async function record(name: string, zone = { client: dns, group: rg }): Promise<string[]> {
+  const set = await zone.client.recordSets.get(zone.group, 'internal.net', 'A', name);
   return (set.aRecords ?? []).map((r) => r.ipv4Address!).sort();
 }
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'azpn-endpoint-dns-'));
-  local = await startLocalCloud({ stateDir });
+  const scenario = defaultScenario();
+  scenario.tenants[0]!.subscriptions.push({ id: other, displayName: 'other' });
+  local = await startLocalCloud({ stateDir, scenario });
   admin = new LocalCloudAdmin(local.cloud);
   await admin.setLatencies({ readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 });
   trustCloudCa(local.cloud.caPem);
@@ -149,21 +176,25 @@ beforeAll(async () => {
   );
   const scope = `${local.cloud.audience}.default`;
   const classic = { endpoint: local.cloud.resourceManager, credentialScopes: [scope] };
-  await new ResourceManagementClient(
-    credential,
-    local.cloud.subscriptionId,
-    classic,
-  ).resourceGroups.createOrUpdate(rg, { location: 'westeurope' });
-  await new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [scope] },
-  }).deployments.createOrUpdate(
-    rg,
-    'setup',
-    { properties: { template, mode: 'Incremental' } },
-    { updateIntervalInMs: 20 },
-  );
+  const deploy = async (subscription: string, group: string, body: typeof template) => {
+    await new ResourceManagementClient(credential, subscription, classic).resourceGroups.createOrUpdate(
+      group,
+      { location: 'westeurope' },
+    );
+    await new DeploymentsClient(credential, subscription, {
+      endpoint: local.cloud.resourceManager,
+      credentials: { scopes: [scope] },
+    }).deployments.createOrUpdate(
+      group,
+      'setup',
+      { properties: { template: body, mode: 'Incremental' } },
+      { updateIntervalInMs: 20 },
+    );
+  };
+  await deploy(local.cloud.subscriptionId, rg, template);
+  await deploy(other, otherRg, otherTemplate);
   dns = new PrivateDnsManagementClient(credential, local.cloud.subscriptionId, classic);
+  otherDns = new PrivateDnsManagementClient(credential, other, classic);
 }, 60_000);
 
 afterAll(async () => {
@@ -238,6 +269,65 @@ describe('endpoint-dns on the GitHub runner', () => {
     const zone = await step({ 'private-endpoint': 'pe0', 'record-names': 'x', zone: 'nowhere.net' });
     expect(zone.errors).toEqual([expect.stringMatching(/^The private DNS zone nowhere\.net does not exist/)]);
     await expect(dns.recordSets.get(rg, 'internal.net', 'A', 'x')).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('endpoint-dns across subscriptions', () => {
+  it('reads an endpoint in another subscription there, and writes the record in the zone of its own', async () => {
+    await admin.clearCalls();
+    const result = await step({
+      'private-endpoint': endpointId(other, otherRg, 'pe0'),
+      'record-names': 'from-other',
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.ips).toBe('10.61.1.4');
+    expect(await record('from-other')).toEqual(['10.61.1.4']);
+    expect(subscriptionsCalled(await admin.calls())).toEqual({
+      endpoint: [other],
+      nic: [other],
+      zone: [local.cloud.subscriptionId],
+    });
+  });
+
+  it('writes the record in a zone named by id in another subscription', async () => {
+    await admin.clearCalls();
+    const result = await step({
+      'private-endpoint': 'pe2',
+      zone: `/subscriptions/${other}/resourceGroups/${otherRg}/providers/Microsoft.Network/privateDnsZones/internal.net`,
+      'record-names': 'to-other',
+    });
+    expect(result.errors).toEqual([]);
+    expect(subscriptionsCalled(await admin.calls())).toEqual({
+      endpoint: [local.cloud.subscriptionId],
+      nic: [local.cloud.subscriptionId],
+      zone: [other],
+    });
+    expect(await record('to-other', { client: otherDns, group: otherRg })).toEqual([result.outputs.ips]);
+    await expect(dns.recordSets.get(rg, 'internal.net', 'A', 'to-other')).rejects.toMatchObject({
+      statusCode: 404,
+    });
+  });
+
+  it("reads a NIC in the subscription its own id names, not the endpoint's", async () => {
+    // An endpoint in the other subscription whose NIC is pe9's, in the connection's subscription.
+    const nicId = `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/networkInterfaces/pe9-nic`;
+    await admin.patchResource(endpointId(other, otherRg, 'pe1'), {
+      properties: { networkInterfaces: [{ id: nicId }] },
+    });
+    const nic = await admin.getResource(nicId);
+    const configs = nic.properties.ipConfigurations as { properties: { privateIPAddress: string } }[];
+    await admin.clearCalls();
+    const result = await step({
+      'private-endpoint': endpointId(other, otherRg, 'pe1'),
+      'record-names': 'nic-elsewhere',
+    });
+    expect(result.errors).toEqual([]);
+    expect(await record('nic-elsewhere')).toEqual([configs[0]!.properties.privateIPAddress]);
+    expect(subscriptionsCalled(await admin.calls())).toEqual({
+      endpoint: [other],
+      nic: [local.cloud.subscriptionId],
+      zone: [local.cloud.subscriptionId],
+    });
   });
 });
 
