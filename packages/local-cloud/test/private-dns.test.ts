@@ -6,6 +6,7 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import {
   cloudRequest,
   defaultScenario,
+  LocalCloudAdmin,
   startLocalCloud,
   trustCloudCa,
   type LocalCloud,
@@ -150,6 +151,38 @@ describe('private DNS zones through the unmodified SDK', () => {
     await expect(dns.recordSets.get(rg, 'internal.net', 'A', 'onprem-server')).rejects.toMatchObject({
       statusCode: 404,
     });
+  });
+
+  it('the call log shows the etag condition each write sent', async () => {
+    const admin = new LocalCloudAdmin(local.cloud);
+    await admin.clearCalls();
+    const created = await dns.recordSets.createOrUpdate(
+      rg,
+      'internal.net',
+      'A',
+      'conditional',
+      { ttl: 5, aRecords: [{ ipv4Address: '10.1.0.9' }] },
+      { ifNoneMatch: '*' },
+    );
+    await expect(
+      dns.recordSets.createOrUpdate(rg, 'internal.net', 'A', 'conditional', { ttl: 6 }, { ifNoneMatch: '*' }),
+    ).rejects.toMatchObject({ statusCode: 412 });
+    await dns.recordSets.createOrUpdate(
+      rg,
+      'internal.net',
+      'A',
+      'conditional',
+      { ttl: 7 },
+      { ifMatch: created.etag },
+    );
+    await dns.recordSets.delete(rg, 'internal.net', 'A', 'conditional');
+    const writes = (await admin.calls()).filter((c) => c.method !== 'GET' && c.operation !== 'token');
+    expect(writes.map((c) => [c.method, c.status, c.precondition])).toEqual([
+      ['PUT', 201, 'If-None-Match: *'],
+      ['PUT', 412, 'If-None-Match: *'],
+      ['PUT', 200, `If-Match: ${created.etag}`],
+      ['DELETE', 200, undefined],
+    ]);
   });
 
   it('rejects a record that is not an address, and sets in a zone that does not exist', async () => {

@@ -10,6 +10,8 @@ export interface CallRecord {
   requestId: string;
   correlationId: string;
   fault?: string;
+  /** A conditional request's `If-Match` or `If-None-Match` header as sent (`If-None-Match: *`); etags are not secret. */
+  precondition?: string;
 }
 
 /** The bounded list of calls the cloud answered, newest last. */

@@ -74,6 +74,15 @@ function notFound(exchange: Exchange): Reply {
   return armError(404, 'NotFound', `Nothing is served at '${exchange.path}'.`);
 }
 
+/** The etag condition a request carried, so tests can see that concurrent writers sent one. */
+function precondition(exchange: Exchange): { precondition?: string } {
+  const ifMatch = exchange.headers['if-match'];
+  const ifNoneMatch = exchange.headers['if-none-match'];
+  if (ifMatch !== undefined) return { precondition: `If-Match: ${ifMatch}` };
+  if (ifNoneMatch !== undefined) return { precondition: `If-None-Match: ${ifNoneMatch}` };
+  return {};
+}
+
 /** Answers one HTTPS request: routes it, writes the reply with ARM's request-id headers, records the call. */
 export async function dispatch(
   request: IncomingMessage,
@@ -97,6 +106,7 @@ export async function dispatch(
     operation: served.operation ?? 'other',
     requestId: exchange.requestId,
     correlationId: exchange.correlationId,
+    ...precondition(exchange),
   };
   if (!exchange.path.startsWith('/_admin/'))
     runtime.calls.add({ ...record, status: 'reset' in served ? 'reset' : served.status });
