@@ -222,15 +222,39 @@ describe('endpoint-dns on the GitHub runner', () => {
   });
 
   it('ten runs at once on the same record, each adding its own endpoint address, lose none', async () => {
-    const runs = await Promise.all(
-      Array.from({ length: endpoints }, (_, i) =>
-        step({ 'private-endpoint': `pe${i}`, 'record-names': 'shared' }),
-      ),
-    );
+    await admin.clearCalls();
+    // A write lands a second after its request, as on ARM. Ten runs start within 9 s, so two read the record
+    // less than a second apart: either both write on what they read, or the first's read is stale when it
+    // writes. Either way one gets 412 and must read again.
+    await admin.setLatencies({ writeMs: 1000 });
+    let runs: GithubStepResult[];
+    try {
+      runs = await Promise.all(
+        Array.from({ length: endpoints }, (_, i) =>
+          step({ 'private-endpoint': `pe${i}`, 'record-names': 'shared' }),
+        ),
+      );
+    } finally {
+      await admin.setLatencies({});
+    }
     expect(runs.flatMap((r) => r.errors)).toEqual([]);
     const expected = runs.map((r) => r.outputs.ips!).sort();
     expect(new Set(expected).size).toBe(endpoints);
     expect(await record('shared')).toEqual(expected);
+
+    // Every write was conditional: the one that created the record sent If-None-Match: *, each update If-Match.
+    const puts = (await admin.calls()).filter((c) => c.method === 'PUT' && /\/A\/shared$/i.test(c.path));
+    const withStatus = (status: number) => puts.filter((c) => c.status === status);
+    expect(withStatus(201).map((c) => c.precondition)).toEqual(['If-None-Match: *']);
+    expect(withStatus(200)).toHaveLength(endpoints - 1);
+    for (const put of withStatus(200)) expect(put.precondition).toMatch(/^If-Match: \S+$/);
+    // Some writes lost the race, and each loss was followed by one more attempt (read again, write again).
+    const lost = withStatus(412);
+    expect(lost.length).toBeGreaterThan(0);
+    for (const put of lost) expect(put.precondition).toMatch(/^If-(None-Match: \*|Match: \S+)$/);
+    expect(puts).toHaveLength(endpoints + lost.length);
+    const attempts = runs.map((r) => Number(/written \(attempt (\d+)\)/.exec(r.summary)?.[1]));
+    expect(attempts.reduce((sum, n) => sum + n, 0)).toBe(puts.length);
   });
 
   it('prune keeps exactly the endpoint addresses', async () => {
