@@ -371,11 +371,12 @@ describe('invalid and unsupported constructs fail clearly', () => {
       },
     },
     resources: {
+      // An extension resource has no ARM name, which the template types require.
       ns: {
         [form === 'imports' ? 'import' : 'extension']: 'k8s',
         type: 'core/Namespace@v1',
         properties: { metadata: { name: 'demo' } },
-      },
+      } as never,
     },
   });
 
