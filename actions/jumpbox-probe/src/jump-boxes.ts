@@ -1,13 +1,21 @@
 import type { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { InputError } from '@azpn/core';
+import type { OpenAzure } from '@azpn/azure';
 
 /** A container group used as a jump box. */
 export interface JumpBox {
   /** As the user wrote it in `jump-boxes`. */
   label: string;
   id: string;
+  /** The subscription the group's id names, where it is read, started, probed and stopped. */
+  subscriptionId: string;
   resourceGroup: string;
   name: string;
+}
+
+/** The container instance client for the subscription `box` lives in, which need not be the connection's. */
+export function containerInstancesFor(azure: OpenAzure, box: JumpBox): ContainerInstanceManagementClient {
+  return azure.clientsFor(box.subscriptionId).containerInstances;
 }
 
 const idPattern =
@@ -21,7 +29,8 @@ export function parseJumpBox(
   resourceGroup: string | undefined,
 ): JumpBox {
   const byId = idPattern.exec(text);
-  if (byId) return { label: text, id: text, resourceGroup: byId[2]!, name: byId[3]! };
+  if (byId)
+    return { label: text, id: text, subscriptionId: byId[1]!, resourceGroup: byId[2]!, name: byId[3]! };
   if (!namePattern.test(text))
     throw new InputError(
       'jump-boxes',
@@ -33,15 +42,15 @@ export function parseJumpBox(
       `Input resource-group is required when jump-boxes names a container group by name ("${text}"): give the group's resource group, or its full id.`,
     );
   const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/${text}`;
-  return { label: text, id, resourceGroup, name: text };
+  return { label: text, id, subscriptionId, resourceGroup, name: text };
 }
 
 /** The state ACI reports for a group (`Running`, `Stopped`, `Pending`, …). */
 export async function groupState(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   box: JumpBox,
 ): Promise<{ state: string; container: string; runningSince?: number }> {
-  const group = await client.containerGroups.get(box.resourceGroup, box.name);
+  const group = await containerInstancesFor(azure, box).containerGroups.get(box.resourceGroup, box.name);
   const first = group.containers[0];
   if (!first?.name) throw new Error(`container group ${box.name} has no container to run probes in`);
   const state = group.instanceView?.state ?? 'Unknown';
@@ -55,14 +64,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until the group reports `wanted`, or fails after `limitMs`. */
 export async function waitForState(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   box: JumpBox,
   wanted: string,
   limitMs: number,
 ): Promise<string> {
   const until = Date.now() + limitMs;
   for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
-    const { state, container } = await groupState(client, box);
+    const { state, container } = await groupState(azure, box);
     if (state === wanted) return container;
     if (Date.now() > until)
       throw new Error(`container group ${box.name} is still ${state} after ${Math.round(limitMs / 1000)} s`);
@@ -71,22 +80,16 @@ export async function waitForState(
 }
 
 /** Starts the group (long-running) and waits until it reports Running; answers its first container. */
-export async function startJumpBox(
-  client: ContainerInstanceManagementClient,
-  box: JumpBox,
-  limitMs: number,
-): Promise<string> {
-  await client.containerGroups.beginStartAndWait(box.resourceGroup, box.name, { updateIntervalInMs: 500 });
-  return waitForState(client, box, 'Running', limitMs);
+export async function startJumpBox(azure: OpenAzure, box: JumpBox, limitMs: number): Promise<string> {
+  await containerInstancesFor(azure, box).containerGroups.beginStartAndWait(box.resourceGroup, box.name, {
+    updateIntervalInMs: 500,
+  });
+  return waitForState(azure, box, 'Running', limitMs);
 }
 
 /** Stops the group and answers the wall-clock time at which ACI confirmed it stopped. */
-export async function stopJumpBox(
-  client: ContainerInstanceManagementClient,
-  box: JumpBox,
-  limitMs: number,
-): Promise<number> {
-  await client.containerGroups.stop(box.resourceGroup, box.name);
-  await waitForState(client, box, 'Stopped', limitMs);
+export async function stopJumpBox(azure: OpenAzure, box: JumpBox, limitMs: number): Promise<number> {
+  await containerInstancesFor(azure, box).containerGroups.stop(box.resourceGroup, box.name);
+  await waitForState(azure, box, 'Stopped', limitMs);
   return Date.now();
 }

@@ -17,7 +17,7 @@ export async function post(platform: Platform): Promise<void> {
       }
       platform.log.info(`Stopping ${targets.length} jump box(es) the main step left running.`);
       const azure = await openAzure(platform, readAzureConnection(platform));
-      const reports = await stopTargets(azure.clients.containerInstances, targets, platform);
+      const reports = await stopTargets(azure, targets, platform);
       await platform.summary.append(
         markdownHeading('Jump boxes stopped by the post step') + reportStops(platform, reports),
       );

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import type { Platform } from '@azpn/core';
+import type { OpenAzure } from '@azpn/azure';
 import { runExecSession } from './exec-session.js';
-import type { JumpBox } from './jump-boxes.js';
+import { containerInstancesFor, type JumpBox } from './jump-boxes.js';
 import { checkCommand, judgeCheck, parseProbeOutput, probeScript, type Probe } from './probes.js';
 
 /** One probe's outcome, as the `results` output and the summary show it. */
@@ -31,13 +31,14 @@ export function tailOf(text: string, lines = 15): string {
 }
 
 async function attempt(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   box: JumpBox,
   container: string,
   probe: Probe,
   platform: Platform,
 ): Promise<{ passed: boolean; reason: string; output: string }> {
-  const exec = await client.containers.executeCommand(box.resourceGroup, box.name, container, {
+  const containers = containerInstancesFor(azure, box).containers;
+  const exec = await containers.executeCommand(box.resourceGroup, box.name, container, {
     command: '/bin/sh',
     terminalSize: { rows: 40, cols: 200 },
   });
@@ -76,7 +77,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs a probe until it passes or the retry budget is spent, logging each attempt's output. */
 export async function runProbe(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   box: JumpBox,
   container: string,
   probe: Probe,
@@ -89,7 +90,7 @@ export async function runProbe(
   for (let delay = budget.firstDelayMs; ; delay = Math.min(delay * 2, 30_000)) {
     attempts += 1;
     try {
-      last = await attempt(client, box, container, probe, platform);
+      last = await attempt(azure, box, container, probe, platform);
     } catch (error) {
       last = { passed: false, reason: error instanceof Error ? error.message : String(error), output: '' };
     }

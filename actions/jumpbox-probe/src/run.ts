@@ -1,4 +1,3 @@
-import type { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import {
   formatFailure,
   input,
@@ -10,7 +9,13 @@ import {
   UserFacingError,
   type Platform,
 } from '@azpn/core';
-import { describeAzureError, openAzure, readAzureConnection, toUserFacingError } from '@azpn/azure';
+import {
+  describeAzureError,
+  openAzure,
+  readAzureConnection,
+  toUserFacingError,
+  type OpenAzure,
+} from '@azpn/azure';
 import { groupState, parseJumpBox, startJumpBox, type JumpBox } from './jump-boxes.js';
 import { runProbe, type ProbeResult } from './probe-runner.js';
 import { probesShape, type Probe } from './probes.js';
@@ -73,14 +78,14 @@ export function assignProbes(probes: Probe[], boxes: JumpBox[]): Map<Probe, Jump
 
 /** Brings one box to Running, recording it for stopping before its start is requested. */
 async function prepare(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   box: JumpBox,
   ledger: StopLedger,
   stopAfter: 'true' | 'false' | 'all',
   startTimeoutMs: number,
   platform: Platform,
 ): Promise<string> {
-  const { state, container, runningSince } = await groupState(client, box);
+  const { state, container, runningSince } = await groupState(azure, box);
   if (state === 'Running') {
     // Started before this job: billable from the start ACI reports, when it reports one.
     if (stopAfter === 'all') ledger.add({ id: box.id, ...(runningSince ? { startedAt: runningSince } : {}) });
@@ -89,7 +94,7 @@ async function prepare(
   }
   if (stopAfter !== 'false') ledger.add({ id: box.id, startedAt: Date.now() });
   platform.log.info(`Starting ${box.name} (${state}).`);
-  const running = await startJumpBox(client, box, startTimeoutMs);
+  const running = await startJumpBox(azure, box, startTimeoutMs);
   platform.log.info(`${box.name} is running.`);
   return running;
 }
@@ -109,7 +114,7 @@ function resultsTable(results: ProbeResult[]): string {
 }
 
 async function probeAll(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   config: ReturnType<typeof readConfig>,
   boxes: JumpBox[],
   ledger: StopLedger,
@@ -119,7 +124,7 @@ async function probeAll(
   const containers = new Map(
     boxes.map((box) => [
       box,
-      prepare(client, box, ledger, config.stopAfter, config.startTimeout * 1000, platform).catch(
+      prepare(azure, box, ledger, config.stopAfter, config.startTimeout * 1000, platform).catch(
         (error: unknown) => new Error(`${box.name} did not start: ${describeAzureError(error).sentence}`),
       ),
     ]),
@@ -133,19 +138,15 @@ async function probeAll(
         const failed = { name: probe.name, jumpBox: box.name, passed: false, attempts: 0, seconds: 0 };
         return { ...failed, reason: container.message, outputTail: '' };
       }
-      return runProbe(client, box, container, probe, budget, platform);
+      return runProbe(azure, box, container, probe, budget, platform);
     }),
   );
 }
 
 /** Stops what the ledger holds and keeps only the groups that would not stop. */
-async function stopRecorded(
-  client: ContainerInstanceManagementClient,
-  ledger: StopLedger,
-  platform: Platform,
-): Promise<string> {
+async function stopRecorded(azure: OpenAzure, ledger: StopLedger, platform: Platform): Promise<string> {
   const targets = ledger.list();
-  const reports = await stopTargets(client, targets, platform);
+  const reports = await stopTargets(azure, targets, platform);
   ledger.clear();
   for (const target of targets)
     if (!reports.find((r) => r.id.toLowerCase() === target.id.toLowerCase())?.stopped) ledger.add(target);
@@ -154,7 +155,7 @@ async function stopRecorded(
 
 /** The companion mode (Azure DevOps `condition: always()`): stops what the probe task started. */
 async function stopMode(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   config: ReturnType<typeof readConfig>,
   boxes: JumpBox[],
   platform: Platform,
@@ -165,7 +166,7 @@ async function stopMode(
       ? boxes.map((b) => recorded.find((r) => r.id.toLowerCase() === b.id.toLowerCase()) ?? { id: b.id })
       : recorded;
   if (targets.length === 0) platform.log.info('No jump box was started by the probe step; nothing to stop.');
-  const table = reportStops(platform, await stopTargets(client, targets, platform));
+  const table = reportStops(platform, await stopTargets(azure, targets, platform));
   if (table) await platform.summary.append(markdownHeading('Jump boxes stopped') + table);
 }
 
@@ -180,15 +181,15 @@ export async function run(platform: Platform): Promise<void> {
         parseJumpBox(line, connection.subscriptionId, config.resourceGroup),
       );
       if (config.mode === 'probe') assignProbes(config.probes, boxes);
-      const client = (await openAzure(platform, connection)).clients.containerInstances;
-      if (config.mode === 'stop') return stopMode(client, config, boxes, platform);
+      const azure = await openAzure(platform, connection);
+      if (config.mode === 'stop') return stopMode(azure, config, boxes, platform);
       const ledger = new StopLedger(platform);
       let results: ProbeResult[] = [];
       let stops = '';
       try {
-        results = await platform.log.group('Probes', () => probeAll(client, config, boxes, ledger, platform));
+        results = await platform.log.group('Probes', () => probeAll(azure, config, boxes, ledger, platform));
       } finally {
-        if (config.stopAfter !== 'false') stops = await stopRecorded(client, ledger, platform);
+        if (config.stopAfter !== 'false') stops = await stopRecorded(azure, ledger, platform);
         platform.outputs.set('results', JSON.stringify(results));
         platform.outputs.set('passed', String(results.length > 0 && results.every((r) => r.passed)));
         await platform.summary.append(

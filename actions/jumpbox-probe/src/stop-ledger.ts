@@ -1,5 +1,5 @@
-import type { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { markdownTable, type Platform } from '@azpn/core';
+import type { OpenAzure } from '@azpn/azure';
 import { parseJumpBox, stopJumpBox } from './jump-boxes.js';
 
 /** A group to stop when the job ends; `startedAt` (wall clock, ms) when this action started it. */
@@ -68,7 +68,7 @@ export function savedStopTargets(platform: Platform): StopTarget[] {
 
 /** Stops every target in parallel; one failure does not keep the others running. */
 export async function stopTargets(
-  client: ContainerInstanceManagementClient,
+  azure: OpenAzure,
   targets: StopTarget[],
   platform: Platform,
   limitMs = 120_000,
@@ -77,7 +77,7 @@ export async function stopTargets(
     targets.map(async (target): Promise<StopReport> => {
       const box = parseJumpBox(target.id, '', undefined);
       try {
-        const stoppedAt = await stopJumpBox(client, box, limitMs);
+        const stoppedAt = await stopJumpBox(azure, box, limitMs);
         const billableSeconds =
           target.startedAt === undefined ? undefined : Math.round((stoppedAt - target.startedAt) / 100) / 10;
         platform.log.info(

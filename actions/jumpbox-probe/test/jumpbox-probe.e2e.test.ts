@@ -18,6 +18,7 @@ import {
 } from '@azpn/action-host';
 import {
   defaultIds,
+  defaultScenario,
   LocalCloudAdmin,
   startLocalCloud,
   trustCloudCa,
@@ -28,10 +29,14 @@ import {
 // cloud. Without the fabric, the cloud runs exec commands on this host, so probes reach 127.0.0.1.
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resourceGroup = 'rg-jump';
+/** A second subscription of the same tenant, holding one jump box in `otherGroup`. */
+const other = '4f5e6d7c-8b9a-4c0d-9e1f-2a3b4c5d6e7f';
+const otherGroup = 'rg-jump-other';
 
 let local: LocalCloud;
 let stateDir: string;
 let aci: ContainerInstanceManagementClient;
+let otherAci: ContainerInstanceManagementClient;
 let web: Server;
 let webUrl: string;
 let flakyAnswers = 0;
@@ -57,8 +62,8 @@ function githubEnv() {
   };
 }
 
-async function createStoppedGroup(name: string): Promise<void> {
-  await aci.containerGroups.beginCreateOrUpdateAndWait(resourceGroup, name, {
+async function createStoppedGroup(name: string, client = aci, group = resourceGroup): Promise<void> {
+  await client.containerGroups.beginCreateOrUpdateAndWait(group, name, {
     location: 'westeurope',
     osType: 'Linux',
     containers: [
@@ -70,7 +75,7 @@ async function createStoppedGroup(name: string): Promise<void> {
       },
     ],
   });
-  await aci.containerGroups.stop(resourceGroup, name);
+  await client.containerGroups.stop(group, name);
 }
 
 async function states(): Promise<Record<string, string>> {
@@ -95,7 +100,9 @@ function everythingWritten(step: GithubStepResult): string {
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'azpn-jumpbox-e2e-'));
-  local = await startLocalCloud({ stateDir });
+  const scenario = defaultScenario();
+  scenario.tenants[0]!.subscriptions.push({ id: other, displayName: 'other' });
+  local = await startLocalCloud({ stateDir, scenario });
   await new LocalCloudAdmin(local.cloud).setLatencies({
     readMs: 0,
     writeMs: 0,
@@ -116,13 +123,18 @@ beforeAll(async () => {
   const endpoint = local.cloud.resourceManager;
   const options = { endpoint, credentialScopes: [`${local.cloud.audience}.default`] };
   const { ResourceManagementClient } = await import('@azure/arm-resources');
-  await new ResourceManagementClient(
-    credential,
-    local.cloud.subscriptionId,
-    options,
-  ).resourceGroups.createOrUpdate(resourceGroup, { location: 'westeurope' });
+  for (const [subscription, group] of [
+    [local.cloud.subscriptionId, resourceGroup],
+    [other, otherGroup],
+  ] as const)
+    await new ResourceManagementClient(credential, subscription, options).resourceGroups.createOrUpdate(
+      group,
+      { location: 'westeurope' },
+    );
   aci = new ContainerInstanceManagementClient(credential, local.cloud.subscriptionId, options);
-  await Promise.all(['jb-a', 'jb-b', 'jb-c'].map(createStoppedGroup));
+  otherAci = new ContainerInstanceManagementClient(credential, other, options);
+  await Promise.all(['jb-a', 'jb-b', 'jb-c'].map((name) => createStoppedGroup(name)));
+  await createStoppedGroup('jb-other', otherAci, otherGroup);
   // A service that answers 503 twice, then 200: a forwarder whose health probe is still going green.
   web = createServer((request, response) => {
     if (request.url === '/flaky' && flakyAnswers++ < 2) {
@@ -288,6 +300,30 @@ describe('jumpbox-probe on the GitHub runner', () => {
     expect(billable['jb-early']).toBeGreaterThanOrEqual(1.5);
     expect(billable['jb-early']).toBeLessThanOrEqual(elapsed + 0.2);
     expect((await states())['jb-early']).toBe('Stopped');
+  });
+});
+
+describe('jumpbox-probe across subscriptions', () => {
+  it('starts, probes and stops a box whose id names another subscription, all in that subscription', async () => {
+    const admin = new LocalCloudAdmin(local.cloud);
+    const id = `/subscriptions/${other}/resourceGroups/${otherGroup}/providers/Microsoft.ContainerInstance/containerGroups/jb-other`;
+    await admin.clearCalls();
+    const step = await runGithubStep({
+      actionDir,
+      inputs: githubInputs({ 'jump-boxes': id, probes: '- name: there\n  command: "true"' }),
+      env: githubEnv(),
+      timeoutMs: 60_000,
+    });
+    expect(step.errors).toEqual([]);
+    expect(JSON.parse(step.outputs.results!)).toMatchObject([
+      { name: 'there', jumpBox: 'jb-other', passed: true },
+    ]);
+    expect(Object.keys(JSON.parse(step.outputs['billable-seconds']!))).toEqual(['jb-other']);
+    expect((await otherAci.containerGroups.get(otherGroup, 'jb-other')).instanceView?.state).toBe('Stopped');
+    const groupCalls = (await admin.calls()).filter((c) => /\/containerGroups\//i.test(c.path));
+    const actions = new Set(groupCalls.map((c) => c.path.split('?')[0]!.split('/').pop()!.toLowerCase()));
+    expect([...actions]).toEqual(expect.arrayContaining(['jb-other', 'start', 'exec', 'stop']));
+    expect(new Set(groupCalls.map((c) => c.path.split('/')[2]))).toEqual(new Set([other]));
   });
 });
 

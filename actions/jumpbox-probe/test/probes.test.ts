@@ -134,10 +134,18 @@ describe('inputs', () => {
     expect(() => assignProbes(elsewhere.probes, boxes)).toThrow(InputError);
   });
 
-  it('accepts ids and names, and wants a resource group for names', () => {
+  it('accepts ids (in the subscription they name) and names, and wants a resource group for names', () => {
     const id =
       '/subscriptions/s/resourceGroups/rg-a/providers/Microsoft.ContainerInstance/containerGroups/jb-1';
-    expect(parseJumpBox(id, 'other', undefined)).toMatchObject({ resourceGroup: 'rg-a', name: 'jb-1' });
+    expect(parseJumpBox(id, 'other', undefined)).toMatchObject({
+      subscriptionId: 's',
+      resourceGroup: 'rg-a',
+      name: 'jb-1',
+    });
+    expect(parseJumpBox('jb-2', 'sub', 'rg-b')).toMatchObject({
+      id: '/subscriptions/sub/resourceGroups/rg-b/providers/Microsoft.ContainerInstance/containerGroups/jb-2',
+      subscriptionId: 'sub',
+    });
     expect(() => parseJumpBox('jb-1', 'sub', undefined)).toThrow(/^Input resource-group is required/);
     expect(() => parseJumpBox('Bad_Name', 'sub', 'rg')).toThrow(/^Input jump-boxes has "Bad_Name"/);
   });
