@@ -357,7 +357,10 @@ describe('jumpbox-probe on the Azure DevOps agent', () => {
   const task = (inputs: Record<string, string>) => runAzureDevOpsTask(taskOptions(inputs));
 
   it('probes with the stop left to the companion run, which stops the group and bills it', async () => {
+    const admin = new LocalCloudAdmin(local.cloud);
+    await admin.clearCalls();
     const probe = await task({ probes: `- name: web\n  http: ${webUrl}/\n`, stopAfter: 'false' });
+    const execs = (await admin.calls()).filter((c) => /\/containers\/[^/]+\/exec$/i.test(c.path));
     expect(probe.errors).toEqual([]);
     expect(probe.result).toBe('Succeeded');
     expect(probe.outputs.passed?.value).toBe('true');
@@ -369,7 +372,23 @@ describe('jumpbox-probe on the Azure DevOps agent', () => {
     expect(stop.result).toBe('Succeeded');
     expect((await states())['jb-b']).toBe('Stopped');
     expect(stop.summaries.join('')).toContain('| jb-b | yes |');
-    for (const secret of probe.secrets) expect(probe.log).not.toContain(secret);
+    // Each exec session's password was registered as a secret, and is absent from the raw output (not the
+    // harness's masked log), the summaries and the outputs.
+    const registered = new Set(
+      probe.commands.filter((c) => c.command === 'task.setsecret').map((c) => c.message),
+    );
+    expect(execs.length).toBeGreaterThanOrEqual(1);
+    expect(registered.size).toBeGreaterThanOrEqual(execs.length);
+    const raw = [
+      probe.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('##vso[task.setsecret]'))
+        .join('\n'),
+      probe.stderr,
+      ...probe.summaries,
+      JSON.stringify(probe.outputs),
+    ].join('\n');
+    for (const secret of registered) expect(raw).not.toContain(secret);
   });
 
   it('the companion stops exactly what a killed probe run recorded, with billable seconds', async () => {
