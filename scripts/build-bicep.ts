@@ -9,7 +9,7 @@
  * bicep/bicepconfig.json. Snapshots use the context in bicep/snapshot-context.json.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -101,7 +101,20 @@ async function snapshot(cli: BicepCli, file: string, root: string): Promise<void
   const env = { ...process.env };
   delete env.FORWARDER_SSH_PUBLIC_KEY; // the baselines record the parameter files' defaults
   await promisify(execFile)(cli.command, args, { env, maxBuffer: 256 * 1024 * 1024 });
-  console.log(`snapshot ${relative(root, file).replace(/\.bicepparam$/, '.snapshot.json')}`);
+  const written = file.replace(/\.bicepparam$/, '.snapshot.json');
+  stableOutputs(written);
+  console.log(`snapshot ${relative(root, written)}`);
+}
+
+/** `bicep snapshot` writes the outputs in no fixed order: sort them by name, so a baseline changes only with its content. */
+function stableOutputs(file: string): void {
+  const text = readFileSync(file, 'utf8');
+  const parsed = JSON.parse(text) as { outputs?: Record<string, unknown> };
+  if (!parsed.outputs) return;
+  parsed.outputs = Object.fromEntries(
+    Object.entries(parsed.outputs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  writeFileSync(file, JSON.stringify(parsed, null, 2) + (text.endsWith('\n') ? '\n' : ''));
 }
 
 /** Runs tasks two at a time: the CLI is slow to start and the machine has few cores. */
