@@ -87,6 +87,18 @@ async function states(): Promise<Record<string, string>> {
   return result;
 }
 
+/** The container groups still running anywhere in the local cloud (both subscriptions), by name. */
+async function runningGroups(): Promise<string[]> {
+  const running: string[] = [];
+  for (const client of [aci, otherAci])
+    for await (const listed of client.containerGroups.list()) {
+      const group = listed.id!.split('/')[4]!;
+      const full = await client.containerGroups.get(group, listed.name!);
+      if (full.instanceView?.state === 'Running') running.push(listed.name!);
+    }
+  return running.sort();
+}
+
 /** Everything the runner would show or keep: the log, outputs, state and summary, with add-mask lines removed. */
 function everythingWritten(step: GithubStepResult): string {
   const stdout = step.stdout
@@ -413,5 +425,56 @@ describe('jumpbox-probe on the Azure DevOps agent', () => {
     );
     expect(idle.result).toBe('Succeeded');
     expect(idle.log).toContain('nothing to stop');
+  });
+
+  it('the post-job entry stops every group a killed probe run left in its task variables', async () => {
+    const inputs = {
+      jumpBoxes: 'jb-a\njb-c',
+      probes:
+        '- name: slow-a\n  jump-box: jb-a\n  command: sleep 5\n- name: slow-c\n  jump-box: jb-c\n  command: sleep 5',
+    };
+    expect(await runningGroups()).toEqual([]);
+    const probe = startAzureDevOpsTask(taskOptions(inputs));
+    for (let i = 0; i < 100 && (await runningGroups()).length < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    probe.child.kill('SIGKILL');
+    const killed = await probe.finish();
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await runningGroups()).toEqual(['jb-a', 'jb-c']);
+    // The agent hands the post-job entry what the main entry set with task.settaskvariable.
+    const recorded = JSON.parse(killed.taskVariables['jump-boxes-to-stop']!) as { id: string }[];
+    expect(recorded.map((t) => t.id.split('/').pop()).sort()).toEqual(['jb-a', 'jb-c']);
+    const post = await runAzureDevOpsTask({
+      ...taskOptions(inputs),
+      stage: 'post',
+      taskVariables: killed.taskVariables,
+    });
+    expect(post.errors).toEqual([]);
+    expect(post.result).toBe('Succeeded');
+    expect(post.log).toContain('Stopping 2 jump box(es) the main step left running.');
+    expect(post.summaries.join('')).toMatch(/\| jb-a \| yes \| [\d.]+ \|/);
+    expect(post.summaries.join('')).toMatch(/\| jb-c \| yes \| [\d.]+ \|/);
+    expect(await runningGroups()).toEqual([]);
+  });
+
+  it('the post-job entry after a probe run that stopped its groups says there is nothing to stop', async () => {
+    const admin = new LocalCloudAdmin(local.cloud);
+    const probe = await task({ probes: '- name: ready\n  command: "true"\n' });
+    expect(probe.errors).toEqual([]);
+    expect(probe.result).toBe('Succeeded');
+    expect(probe.taskVariables['jump-boxes-to-stop']).toBe('[]');
+    expect(await runningGroups()).toEqual([]);
+    await admin.clearCalls();
+    const post = await runAzureDevOpsTask({
+      ...taskOptions({}),
+      stage: 'post',
+      taskVariables: probe.taskVariables,
+    });
+    expect(post.errors).toEqual([]);
+    expect(post.result).toBe('Succeeded');
+    expect(post.log).toContain('The main step left no jump box running; nothing to stop.');
+    expect(post.summaries).toEqual([]);
+    expect((await admin.calls()).filter((c) => /\/containerGroups\//i.test(c.path))).toEqual([]);
   });
 });
