@@ -49,7 +49,10 @@ export interface AzureDevOpsTaskResult extends ProcessOutcome {
   secrets: string[];
   summaries: string[];
   commands: LoggingCommand[];
+  /** The messages of error issues (`task.logissue type=error`). */
   errors: string[];
+  /** The messages of warning issues (`task.logissue type=warning`). */
+  warnings: string[];
   log: string;
   failed: boolean;
   workDir: string;
@@ -71,6 +74,15 @@ function endpointEnvironment(endpoints: Record<string, AgentEndpoint>): Record<s
       env[`ENDPOINT_DATA_${id}_${key.toUpperCase()}`] = value;
   }
   return env;
+}
+
+/** The messages of issues of one type; the agent takes `task.issue`, the task library's spelling, as `task.logissue`. */
+function issues(commands: LoggingCommand[], type: 'error' | 'warning'): string[] {
+  return commands
+    .filter(
+      (c) => (c.command === 'task.logissue' || c.command === 'task.issue') && c.properties.type === type,
+    )
+    .map((c) => c.message);
 }
 
 /** Starts a task without waiting; `finish` reads back what it recorded. */
@@ -142,9 +154,8 @@ export function startAzureDevOpsTask(
       secrets: [...secrets],
       summaries,
       commands,
-      errors: commands
-        .filter((c) => c.command === 'task.issue' && c.properties.type === 'error')
-        .map((c) => c.message),
+      errors: issues(commands, 'error'),
+      warnings: issues(commands, 'warning'),
       log: maskSecrets(outcome.stdout, secrets),
       failed: result === 'Failed' || outcome.exitCode !== 0,
       workDir,

@@ -39,6 +39,8 @@ export interface GithubStepResult extends ProcessOutcome {
   log: string;
   /** The `::error::` messages. */
   errors: string[];
+  /** The `::warning::` messages. */
+  warnings: string[];
   failed: boolean;
   workDir: string;
 }
@@ -106,6 +108,7 @@ export function startGithubStep(
       commands,
       log: maskSecrets(outcome.stdout, masks),
       errors: commands.filter((c) => c.command === 'error').map((c) => c.message),
+      warnings: commands.filter((c) => c.command === 'warning').map((c) => c.message),
       failed: outcome.exitCode !== 0,
       workDir,
     };
