@@ -43,15 +43,19 @@ export function greetings(config: Pick<SampleConfig, 'name' | 'count' | 'shout'>
   );
 }
 
-/** Azure DevOps hands service connections to tasks; the sample reports which kind it got. */
+/**
+ * Azure DevOps hands service connections to tasks: authorization parameters and endpoint data. The sample
+ * reports one of each; GitHub hands none, so there the sample warns and goes on.
+ */
 function reportConnection(platform: Platform, connection: string): void {
   const endpoint = platform.serviceConnection('connection');
   if (!endpoint) {
-    platform.log.warning(`Service connection ${connection} is not available on this platform; skipping it.`);
+    platform.log.warning(`Service connection ${connection} was not handed to this step; skipping it.`);
     return;
   }
   platform.outputs.set('connection-scheme', endpoint.scheme);
   platform.outputs.set('connection-tenant', endpoint.parameters.tenantid ?? '');
+  platform.outputs.set('connection-subscription', endpoint.data.subscriptionid ?? '');
 }
 
 /** The main step. */

@@ -7,6 +7,20 @@ import { runAzureDevOpsTask, runGithubStep } from '@azpn/action-host';
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const token = 'tok-3f9a1c77e2';
 
+/** The lines from `open` to the first `close` after it, both included; empty when `open` is absent. */
+function groupLines(stdout: string, open: string, close: string): string[] {
+  const lines = stdout.split('\n');
+  const start = lines.indexOf(open);
+  return start < 0 ? [] : lines.slice(start, lines.indexOf(close, start) + 1);
+}
+
+/** The seconds a plain progress line reports for `message`; it must be printed exactly once. */
+function progressSeconds(stdout: string, message: string): number {
+  const lines = stdout.split('\n').filter((line) => line.endsWith(message));
+  expect(lines).toEqual([expect.stringMatching(/^\[\d+\.\ds\] /)]);
+  return Number(/^\[(\d+\.\d)s\]/.exec(lines[0]!)![1]);
+}
+
 describe('sample action on the GitHub runner', () => {
   it('writes outputs, masks the token, hands state to post and writes the summary', async () => {
     const main = await runGithubStep({ actionDir, inputs: { name: 'Ada', 'greeting-count': '2', token } });
@@ -32,6 +46,28 @@ describe('sample action on the GitHub runner', () => {
     const post = await runGithubStep({ actionDir, stage: 'post', state: main.state, workDir: main.workDir });
     expect(post.exitCode).toBe(0);
     expect(post.summary).toBe('Post step saw state greeted=Ada.\n');
+  });
+
+  it('groups the greetings, reports progress with the elapsed time and warns it got no connection', async () => {
+    const main = await runGithubStep({
+      actionDir,
+      inputs: { name: 'Ada', 'greeting-count': '2', connection: 'conn-7' },
+    });
+    expect(main.exitCode).toBe(0);
+    expect(groupLines(main.stdout, '::group::Greeting', '::endgroup::')).toEqual([
+      '::group::Greeting',
+      '1. Hello, Ada!',
+      '2. Hello, Ada!',
+      '::endgroup::',
+    ]);
+    const seconds = progressSeconds(main.stdout, 'greeted Ada 2 time(s)');
+    expect(seconds).toBeLessThanOrEqual(main.durationMs / 1000);
+    // The runner hands no service connections: a warning annotation, and no connection output.
+    expect(main.stdout).toContain(
+      '::warning::Service connection conn-7 was not handed to this step; skipping it.\n',
+    );
+    expect(main.warnings).toEqual(['Service connection conn-7 was not handed to this step; skipping it.']);
+    expect(Object.keys(main.outputs).sort()).toEqual(['greeting']);
   });
 
   it('applies action.yml defaults the way the runner does', async () => {
@@ -76,6 +112,9 @@ describe('sample task on the Azure DevOps agent', () => {
     expect(main.outputs.tokenEcho).toEqual({ value: token, secret: true });
     expect(main.outputs.connectionScheme?.value).toBe('WorkloadIdentityFederation');
     expect(main.outputs.connectionTenant?.value).toBe('tenant-42');
+    // Endpoint data (ENDPOINT_DATA_conn-7_SUBSCRIPTIONID) read back through the service connection port.
+    expect(main.outputs.connectionSubscription).toEqual({ value: 'sub-1', secret: false });
+    expect(main.warnings).toEqual([]);
     expect(main.secrets).toContain(token);
     // The raw stream carries the token only inside the commands that register it as secret.
     const carrying = main.stdout.split('\n').filter((line) => line.includes(token));
@@ -93,6 +132,41 @@ describe('sample task on the Azure DevOps agent', () => {
     });
     expect(post.result).toBe('Succeeded');
     expect(post.summaries).toEqual(['Post step saw state greeted=Ada.\n']);
+  });
+
+  it('groups the greetings and reports progress with the elapsed time in the agent log', async () => {
+    const main = await runAzureDevOpsTask({
+      taskDir: actionDir,
+      inputs: { name: 'Ada', greetingCount: '2' },
+    });
+    expect(main.result).toBe('Succeeded');
+    expect(groupLines(main.stdout, '##[group]Greeting', '##[endgroup]')).toEqual([
+      '##[group]Greeting',
+      '1. Hello, Ada!',
+      '2. Hello, Ada!',
+      '##[endgroup]',
+    ]);
+    const seconds = progressSeconds(main.stdout, 'greeted Ada 2 time(s)');
+    expect(seconds).toBeLessThanOrEqual(main.durationMs / 1000);
+  });
+
+  it('warns and goes on when the agent did not hand over the connection the input names', async () => {
+    const main = await runAzureDevOpsTask({
+      taskDir: actionDir,
+      inputs: { name: 'Ada', connection: 'conn-unknown' },
+      endpoints,
+    });
+    expect(main.result).toBe('Succeeded');
+    expect(main.warnings).toEqual([
+      'Service connection conn-unknown was not handed to this step; skipping it.',
+    ]);
+    expect(
+      main.stdout
+        .split('\n')
+        .filter((line) => /^##vso\[task\.(log)?issue type=warning;/.test(line))
+        .map((line) => line.slice(line.indexOf(']') + 1)),
+    ).toEqual(['Service connection conn-unknown was not handed to this step; skipping it.']);
+    expect(Object.keys(main.outputs)).toEqual(['greeting']);
   });
 
   it('fails the task with the input sentence', async () => {
