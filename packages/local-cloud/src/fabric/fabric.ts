@@ -190,6 +190,7 @@ export class Fabric {
     const child = this.exec(id, argv);
     let stdout = '';
     let stderr = '';
+    child.stdin!.on('error', () => undefined);
     child.stdin!.end();
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));

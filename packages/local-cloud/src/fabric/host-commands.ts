@@ -18,6 +18,9 @@ export function runCommand(file: string, args: string[], input?: string): Promis
         else resolve(stdout);
       },
     );
+    // A command that dies before reading its input (killed, or failing at once) closes the pipe: its exit status
+    // reports that, so the write's EPIPE must not become an uncaught error of the whole cloud.
+    child.stdin?.on('error', () => undefined);
     if (input !== undefined) child.stdin?.end(input);
   });
 }
