@@ -223,10 +223,10 @@ describe('endpoint-dns on the GitHub runner', () => {
 
   it('ten runs at once on the same record, each adding its own endpoint address, lose none', async () => {
     await admin.clearCalls();
-    // A write lands a second after its request, as on ARM. Ten runs start within 9 s, so two read the record
-    // less than a second apart: either both write on what they read, or the first's read is stale when it
-    // writes. Either way one gets 412 and must read again.
-    await admin.setLatencies({ writeMs: 1000 });
+    // A write lands two seconds after its request, as on ARM. Ten runs start within 18 s (their processes start
+    // together, even on two busy cores), so two read the record less than two seconds apart: either both write
+    // on what they read, or the first's read is stale when it writes. Either way one gets 412 and must read again.
+    await admin.setLatencies({ writeMs: 2000 });
     let runs: GithubStepResult[];
     try {
       runs = await Promise.all(
