@@ -26,11 +26,13 @@ import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ClientSecretCredential } from '@azure/identity';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient, type DeploymentParameter } from '@azure/arm-resourcesdeployments';
 import { compileParams } from '@azpn/bicep';
 import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
-import { namespaceSysctls, spawnInNamespace } from '../src/fabric/host-commands.js';
+import { namespaceSysctls, runCommand, spawnInNamespace } from '../src/fabric/host-commands.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const group = 'rg-fabric-bench';
@@ -274,6 +276,58 @@ async function deployForwarder(local: LocalCloud): Promise<Record<string, string
   );
   const outputs = deployed.properties!.outputs as Record<string, { value: string }>;
   return Object.fromEntries(Object.entries(outputs).map(([key, { value }]) => [key, value]));
+}
+
+/**
+ * How long ARM changes take to show in the fabric (the issue: within a second): an A record rewritten through
+ * the SDK until `dig` in the spoke answers the new address, several times; then the private endpoint deleted
+ * until its namespace is gone. Measured from the SDK call's answer.
+ */
+async function convergence(
+  local: LocalCloud,
+  outputs: Record<string, string>,
+): Promise<{ dnsMedianMs: number; dnsMaxMs: number; endpointGoneMs: number }> {
+  const fabric = local.fabric!;
+  const principal = local.cloud.principals[0]!;
+  const credential = new ClientSecretCredential(
+    local.cloud.tenantId,
+    principal.clientId,
+    principal.clientSecret!,
+    { authorityHost: local.cloud.authorityHost, disableInstanceDiscovery: true },
+  );
+  const options = {
+    endpoint: local.cloud.resourceManager,
+    credentialScopes: [`${local.cloud.audience}.default`],
+  };
+  const dns = new PrivateDnsManagementClient(credential, local.cloud.subscriptionId, options);
+  const network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
+  const spoke = outputs.spokeJumpboxId!;
+  const dnsMs: number[] = [];
+  for (let round = 1; round <= 5; round++) {
+    const address = `10.1.0.${200 + round}`;
+    await dns.recordSets.createOrUpdate(group, outputs.dnsZoneName!, 'A', 'convergence', {
+      ttl: 10,
+      aRecords: [{ ipv4Address: address }],
+    });
+    const changed = performance.now();
+    const name = `convergence.${outputs.dnsZoneName!}`;
+    while ((await fabric.run(spoke, ['dig', '+short', name])).stdout.trim() !== address) {
+      if (performance.now() - changed > 10_000) throw new Error(`${name} never answered ${address}`);
+    }
+    dnsMs.push(performance.now() - changed);
+  }
+  const endpointName = outputs.privateEndpointId!.split('/').pop()!;
+  const namespaces = async () => (await runCommand('ip', ['netns', 'list'])).includes(`-pe-${endpointName}-`);
+  if (!(await namespaces())) throw new Error(`the private endpoint ${endpointName} has no namespace`);
+  await network.privateEndpoints.beginDeleteAndWait(group, endpointName, { updateIntervalInMs: 20 });
+  const deleted = performance.now();
+  while (await namespaces()) {
+    if (performance.now() - deleted > 10_000) throw new Error(`${endpointName} stayed in the fabric`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const endpointGoneMs = performance.now() - deleted;
+  dnsMs.sort((a, b) => a - b);
+  return { dnsMedianMs: dnsMs[2]!, dnsMaxMs: dnsMs[4]!, endpointGoneMs };
 }
 
 /** Runs the benchmark and returns its figures. */
@@ -539,6 +593,7 @@ export default async function fabricBench(): Promise<Record<string, number | str
     };
     for (const hold of holds) hold.kill();
 
+    const converged = await convergence(local, outputs);
     const throughputRatio = median(throughIlb) / median(direct);
     const socatRatio = median(kernel) / median(socat);
     const socatLargeBlockRatio = median(kernel) / median(socatLargeBlock);
@@ -602,6 +657,10 @@ export default async function fabricBench(): Promise<Record<string, number | str
       hostConntrackMaxBefore: hostMaxBefore,
       hostConntrackMaxDuringRun: hostMaxDuringRun,
       hostConntrackMaxRaisedAndRestored: hostMaxRaised,
+      dnsChangeVisibleMedianMs: Math.round(converged.dnsMedianMs),
+      dnsChangeVisibleMaxMs: Math.round(converged.dnsMaxMs),
+      deletedEndpointGoneMs: Math.round(converged.endpointGoneMs),
+      meetsConvergenceGoal: converged.dnsMaxMs < 1000 && converged.endpointGoneMs < 1000,
       totalSeconds: round((performance.now() - started) / 1000, 1),
     };
   } finally {
