@@ -19,7 +19,7 @@ import {
 const rg = 'rg-contract';
 const api = 'api-version=2024-03-01';
 const poll = { updateIntervalInMs: 10 };
-const lroMs = 250;
+const lroMs = 1000;
 
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
