@@ -7,7 +7,13 @@ import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGithubStep, type GithubStepResult } from '@azpn/action-host';
-import { defaultIds, LocalCloudAdmin, type LocalCloud, type OnPremSite } from '@azpn/local-cloud';
+import {
+  defaultIds,
+  LocalCloudAdmin,
+  type LocalCloud,
+  type OnPremSite,
+  githubRunnerEnvironment,
+} from '@azpn/local-cloud';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const resourceGroup = 'rg-forwarder';
@@ -55,7 +61,6 @@ export function runScript(script: string): Promise<string> {
 
 /** Inputs and environment every azpn step of the job shares: the cloud, OIDC sign-in, the Bicep CLI. */
 function workflowStep(local: LocalCloud) {
-  const job = local.cloud.github.jobs.find((j) => j.name === 'main')!;
   return {
     inputs: {
       cloud: local.cloud.resourceManager,
@@ -64,9 +69,7 @@ function workflowStep(local: LocalCloud) {
       'subscription-id': local.cloud.subscriptionId,
     },
     env: {
-      NODE_EXTRA_CA_CERTS: local.cloud.caFile,
-      ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
+      ...githubRunnerEnvironment(local.cloud),
       PATH: `${join(root, 'tools', 'bicep')}:${process.env.PATH ?? ''}`,
     },
   };

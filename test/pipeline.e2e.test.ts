@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAzureDevOpsTask, type AzureDevOpsTaskOptions } from '@azpn/action-host';
-import { defaultIds, LocalCloudAdmin, startLocalCloud, type LocalCloud } from '@azpn/local-cloud';
+import {
+  LocalCloudAdmin,
+  startLocalCloud,
+  type LocalCloud,
+  azureDevOpsAgentEnvironment,
+} from '@azpn/local-cloud';
 import {
   deployForwarder,
   onPrem,
@@ -28,22 +33,13 @@ function adoTask(
   action: string,
   inputs: Record<string, string>,
 ): Promise<Awaited<ReturnType<typeof runAzureDevOpsTask>>> {
-  const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+  const agent = azureDevOpsAgentEnvironment(local.cloud);
   const options: AzureDevOpsTaskOptions = {
     taskDir: join(root, 'actions', action),
-    inputs: { azureSubscription: connection.id, cloud: local.cloud.resourceManager, ...inputs },
-    endpoints: {
-      [connection.id]: {
-        scheme: 'WorkloadIdentityFederation',
-        parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
-        data: { subscriptionid: local.cloud.subscriptionId },
-      },
-    },
-    variables: {
-      'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
-      NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
-    },
-    secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
+    inputs: { azureSubscription: agent.connectionId, cloud: local.cloud.resourceManager, ...inputs },
+    endpoints: agent.endpoints,
+    variables: agent.variables,
+    secretVariables: agent.secretVariables,
     timeoutMs: 150_000,
   };
   return runAzureDevOpsTask(options);

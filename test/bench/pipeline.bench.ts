@@ -19,7 +19,13 @@ import { join } from 'node:path';
 import { runGithubStep } from '@azpn/action-host';
 import { expandTemplate, type ArmTemplate, type ArmValue } from '@azpn/arm-template';
 import { compileParams } from '@azpn/bicep';
-import { defaultIds, LocalCloudAdmin, startLocalCloud, type LocalCloud } from '@azpn/local-cloud';
+import {
+  defaultIds,
+  githubRunnerEnvironment,
+  LocalCloudAdmin,
+  startLocalCloud,
+  type LocalCloud,
+} from '@azpn/local-cloud';
 import {
   deployForwarder,
   onPrem,
@@ -147,12 +153,7 @@ export default async function pipelineBenchmark(): Promise<Record<string, number
         'retry-for': '60',
         'retry-delay': '1',
       },
-      env: {
-        NODE_EXTRA_CA_CERTS: local.cloud.caFile,
-        ACTIONS_ID_TOKEN_REQUEST_URL: local.cloud.github.jobs.find((j) => j.name === 'main')!.requestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: local.cloud.github.jobs.find((j) => j.name === 'main')!.requestToken,
-        PATH: process.env.PATH ?? '',
-      },
+      env: { ...githubRunnerEnvironment(local.cloud), PATH: process.env.PATH ?? '' },
       timeoutMs: 180_000,
     });
     if (recheck.failed) throw new Error(`the re-check failed: ${recheck.errors.join(' ')}`);

@@ -12,6 +12,8 @@ import {
   startLocalCloud,
   trustCloudCa,
   type LocalCloud,
+  azureDevOpsAgentEnvironment,
+  githubRunnerEnvironment,
 } from '@azpn/local-cloud';
 import { flowchartProblems } from './mermaid-flowchart.js';
 
@@ -29,13 +31,7 @@ let stateDir: string;
 let network: NetworkManagementClient;
 
 function githubJob(name: string) {
-  const job = local.cloud.github.jobs.find((j) => j.name === name)!;
-  return {
-    NODE_EXTRA_CA_CERTS: local.cloud.caFile,
-    ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
-    PATH: searchPath,
-  };
+  return { ...githubRunnerEnvironment(local.cloud, name), PATH: searchPath };
 }
 
 function deployStep(inputs: Record<string, string>, job = 'main'): Promise<GithubStepResult> {
@@ -55,28 +51,18 @@ function deployStep(inputs: Record<string, string>, job = 'main'): Promise<Githu
 }
 
 function adoTask(inputs: Record<string, string>): ReturnType<typeof runAzureDevOpsTask> {
-  const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+  const agent = azureDevOpsAgentEnvironment(local.cloud);
   return runAzureDevOpsTask({
     taskDir: actionDir,
     inputs: {
-      azureSubscription: connection.id,
+      azureSubscription: agent.connectionId,
       cloud: local.cloud.resourceManager,
       location: 'westeurope',
       ...inputs,
     },
-    endpoints: {
-      [connection.id]: {
-        scheme: 'WorkloadIdentityFederation',
-        parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
-        data: { subscriptionid: local.cloud.subscriptionId },
-      },
-    },
-    variables: {
-      'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
-      NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
-      PATH: searchPath,
-    },
-    secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
+    endpoints: agent.endpoints,
+    variables: { ...agent.variables, PATH: searchPath },
+    secretVariables: agent.secretVariables,
     timeoutMs: 90_000,
   });
 }

@@ -16,6 +16,8 @@ import {
   trustCloudCa,
   type CallRecord,
   type LocalCloud,
+  azureDevOpsAgentEnvironment,
+  githubRunnerEnvironment,
 } from '@azpn/local-cloud';
 
 // The committed bundles, run as the GitHub runner and the Azure DevOps agent run them, against the local cloud.
@@ -129,7 +131,6 @@ function subscriptionsCalled(calls: CallRecord[]): Record<string, string[]> {
 }
 
 function step(inputs: Record<string, string>): Promise<GithubStepResult> {
-  const job = local.cloud.github.jobs.find((j) => j.name === 'main')!;
   return runGithubStep({
     actionDir,
     inputs: {
@@ -142,11 +143,7 @@ function step(inputs: Record<string, string>): Promise<GithubStepResult> {
       zone: 'internal.net',
       ...inputs,
     },
-    env: {
-      NODE_EXTRA_CA_CERTS: local.cloud.caFile,
-      ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
-    },
+    env: githubRunnerEnvironment(local.cloud),
     timeoutMs: 90_000,
   });
 }
@@ -357,28 +354,19 @@ describe('endpoint-dns across subscriptions', () => {
 
 describe('endpoint-dns on the Azure DevOps agent', () => {
   it('publishes through a workload-identity service connection and sets the output variables', async () => {
-    const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+    const agent = azureDevOpsAgentEnvironment(local.cloud);
     const task = await runAzureDevOpsTask({
       taskDir: actionDir,
       inputs: {
-        azureSubscription: connection.id,
+        azureSubscription: agent.connectionId,
         privateEndpoint: `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/privateEndpoints/pe1`,
         zone: `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/privateDnsZones/internal.net`,
         recordNames: 'ado-record',
         cloud: local.cloud.resourceManager,
       },
-      endpoints: {
-        [connection.id]: {
-          scheme: 'WorkloadIdentityFederation',
-          parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
-          data: { subscriptionid: local.cloud.subscriptionId },
-        },
-      },
-      variables: {
-        'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
-        NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
-      },
-      secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
+      endpoints: agent.endpoints,
+      variables: agent.variables,
+      secretVariables: agent.secretVariables,
       timeoutMs: 90_000,
     });
     expect(task.errors).toEqual([]);

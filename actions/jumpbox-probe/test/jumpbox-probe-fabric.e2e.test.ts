@@ -14,6 +14,7 @@ import {
   startLocalCloud,
   trustCloudCa,
   type LocalCloud,
+  githubRunnerEnvironment,
 } from '@azpn/local-cloud';
 
 // With the fabric, exec runs inside the group's network namespace: the probes see the VNet, not the host.
@@ -97,7 +98,6 @@ async function createGroup(name: string, subnetId: string): Promise<void> {
   });
 
   it('probes from inside the VNet: its own address, a peer group by TCP, a closed port fails', async () => {
-    const job = local.cloud.github.jobs.find((j) => j.name === 'main')!;
     const probes = [
       `- name: own-address\n  command: ip -4 -o addr show | grep -F ' ${ips['jb-fabric']}/'`,
       `- name: server-port\n  tcp: ${ips.server}:8080`,
@@ -117,12 +117,7 @@ async function createGroup(name: string, subnetId: string): Promise<void> {
         // it anyway. Starting a stopped box is proven without the fabric.
         'stop-after': 'all',
       },
-      env: {
-        NODE_EXTRA_CA_CERTS: local.cloud.caFile,
-        ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
-        PATH: process.env.PATH,
-      },
+      env: { ...githubRunnerEnvironment(local.cloud), PATH: process.env.PATH },
       timeoutMs: 90_000,
     });
     const results = JSON.parse(step.outputs.results!) as { name: string; passed: boolean; reason: string }[];

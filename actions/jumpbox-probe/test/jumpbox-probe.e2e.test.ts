@@ -23,6 +23,8 @@ import {
   startLocalCloud,
   trustCloudCa,
   type LocalCloud,
+  azureDevOpsAgentEnvironment,
+  githubRunnerEnvironment,
 } from '@azpn/local-cloud';
 
 // The committed bundles, run as the GitHub runner and the Azure DevOps agent run them, against the local
@@ -53,13 +55,7 @@ function githubInputs(inputs: Record<string, string>): Record<string, string> {
 }
 
 function githubEnv() {
-  const job = local.cloud.github.jobs.find((j) => j.name === 'main')!;
-  return {
-    NODE_EXTRA_CA_CERTS: local.cloud.caFile,
-    ACTIONS_ID_TOKEN_REQUEST_URL: job.requestUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.requestToken,
-    PATH: process.env.PATH,
-  };
+  return { ...githubRunnerEnvironment(local.cloud), PATH: process.env.PATH };
 }
 
 async function createStoppedGroup(name: string, client = aci, group = resourceGroup): Promise<void> {
@@ -341,28 +337,19 @@ describe('jumpbox-probe across subscriptions', () => {
 
 describe('jumpbox-probe on the Azure DevOps agent', () => {
   function taskOptions(inputs: Record<string, string>): AzureDevOpsTaskOptions {
-    const connection = local.cloud.azureDevOps.serviceConnections[0]!;
+    const agent = azureDevOpsAgentEnvironment(local.cloud);
     return {
       taskDir: actionDir,
       inputs: {
-        azureSubscription: connection.id,
+        azureSubscription: agent.connectionId,
         cloud: local.cloud.resourceManager,
         resourceGroup,
         jumpBoxes: 'jb-b',
         ...inputs,
       },
-      endpoints: {
-        [connection.id]: {
-          scheme: 'WorkloadIdentityFederation',
-          parameters: { tenantid: local.cloud.tenantId, serviceprincipalid: defaultIds.deployerClientId },
-          data: { subscriptionid: local.cloud.subscriptionId },
-        },
-      },
-      variables: {
-        'System.OidcRequestUri': local.cloud.azureDevOps.oidcRequestUri,
-        NODE_EXTRA_CA_CERTS: local.cloud.caFile!,
-      },
-      secretVariables: { 'System.AccessToken': local.cloud.azureDevOps.systemAccessToken },
+      endpoints: agent.endpoints,
+      variables: agent.variables,
+      secretVariables: agent.secretVariables,
       timeoutMs: 60_000,
     };
   }
