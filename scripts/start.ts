@@ -62,6 +62,11 @@ try {
       async () => {
         starting = startLocalCloud({ stateDir, ...(isRoot ? { fabric: { onPrem: [onPrem] } } : {}) });
         local = await starting;
+        // Its namespaces are named azlc-<run id>-…: say which, while it runs.
+        if (local.fabric)
+          console.log(
+            `fabric run ${local.fabric.names.runId}: namespaces azlc-${local.fabric.names.runId}-*`,
+          );
         return `resource manager ${local.cloud.resourceManager}, subscription ${local.cloud.subscriptionId}`;
       },
     ),

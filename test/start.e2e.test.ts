@@ -9,16 +9,16 @@ import { root } from '../scripts/pipeline.js';
  * cloud and its namespaces down and leaves no state directory behind, then the process ends by SIGINT as a shell
  * expects.
  */
-const namespaces = () =>
+/** The namespaces of one fabric run (other suites may run fabrics of their own at the same time). */
+const namespacesOf = (runId: string) =>
   execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .map((line) => line.split(' ')[0]!)
-    .filter((name) => name.startsWith('azlc-'));
+    .filter((name) => name.startsWith(`azlc-${runId}-`));
 const stateDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('azpn-start-'));
 
 describe('npm start', () => {
   it('tears everything down on Ctrl-C during the deployment', async () => {
-    const namespacesBefore = new Set(namespaces());
     const stateDirsBefore = new Set(stateDirs());
     // As `npm start` runs it after its setup; detached, so the signal goes to its process group as a terminal's does.
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -28,17 +28,19 @@ describe('npm start', () => {
     });
     let output = '';
     let interrupted = false;
+    let runId = '';
     let namespacesDuringRun: string[] = [];
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.on('exit', (code, signal) => resolve({ code, signal })),
     );
     const onOutput = (chunk: Buffer) => {
       output += chunk.toString();
+      runId ||= /fabric run ([0-9a-f]{6})/.exec(output)?.[1] ?? '';
       // The deploy step has begun: interrupt it once the fabric realises the first deployed resources.
-      if (!interrupted && output.includes('== Deploy the forwarder')) {
+      if (!interrupted && runId && output.includes('== Deploy the forwarder')) {
         interrupted = true;
         const poll = setInterval(() => {
-          namespacesDuringRun = namespaces().filter((name) => !namespacesBefore.has(name));
+          namespacesDuringRun = namespacesOf(runId).filter((name) => !/-onprem-|-internet-/.test(name));
           if (namespacesDuringRun.length === 0 && child.exitCode === null) return;
           clearInterval(poll);
           if (child.exitCode === null) process.kill(-child.pid!, 'SIGINT');
@@ -58,7 +60,7 @@ describe('npm start', () => {
     });
     expect(output).toContain('Interrupted: tearing the local cloud down.');
     expect(output).not.toContain('== Summary');
-    expect(namespaces().filter((name) => !namespacesBefore.has(name))).toEqual([]);
+    expect(namespacesOf(runId)).toEqual([]);
     expect(stateDirs().filter((name) => !stateDirsBefore.has(name))).toEqual([]);
   });
 });
