@@ -236,7 +236,8 @@ class NamespaceProcess {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
-async function deployForwarder(local: LocalCloud): Promise<Record<string, string>> {
+/** The scenario's deployer signed in with its secret, and the options that point an SDK client at the cloud. */
+function deployerSdk(local: LocalCloud) {
   trustCloudCa(local.cloud.caPem);
   const principal = local.cloud.principals[0]!;
   const credential = new ClientSecretCredential(
@@ -246,10 +247,16 @@ async function deployForwarder(local: LocalCloud): Promise<Record<string, string
     { authorityHost: local.cloud.authorityHost, disableInstanceDiscovery: true },
   );
   const scope = `${local.cloud.audience}.default`;
-  await new ResourceManagementClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [scope],
-  }).resourceGroups.createOrUpdate(group, { location: 'westeurope' });
+  return { credential, scope, options: { endpoint: local.cloud.resourceManager, credentialScopes: [scope] } };
+}
+
+async function deployForwarder(local: LocalCloud): Promise<Record<string, string>> {
+  const { credential, scope, options } = deployerSdk(local);
+  await new ResourceManagementClient(
+    credential,
+    local.cloud.subscriptionId,
+    options,
+  ).resourceGroups.createOrUpdate(group, { location: 'westeurope' });
   const built = await compileParams(join(root, 'bicep', 'forwarder', 'main.bicepparam'));
   const parameters = {
     ...(built.parameters.parameters as Record<string, DeploymentParameter>),
@@ -288,17 +295,7 @@ async function convergence(
   outputs: Record<string, string>,
 ): Promise<{ dnsMedianMs: number; dnsMaxMs: number; endpointGoneMs: number }> {
   const fabric = local.fabric!;
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    { authorityHost: local.cloud.authorityHost, disableInstanceDiscovery: true },
-  );
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
+  const { credential, options } = deployerSdk(local);
   const dns = new PrivateDnsManagementClient(credential, local.cloud.subscriptionId, options);
   const network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   const spoke = outputs.spokeJumpboxId!;
