@@ -1,5 +1,5 @@
 import { input, InputError, parseInputs, type Platform } from '@azpn/core';
-import { readAzureConnection, type AzureConnection } from '@azpn/azure';
+import { parseResourceGroupResourceId, readAzureConnection, type AzureConnection } from '@azpn/azure';
 
 /** A resource named by id, or by name and resource group, with the subscription it lives in. */
 export interface ResourceReference {
@@ -38,9 +38,6 @@ export interface EndpointDnsConfig {
   connection: AzureConnection;
 }
 
-const idPattern = (type: string) =>
-  new RegExp(`^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/${type}/([^/]+)$`, 'i');
-
 function reference(
   inputName: string,
   value: string,
@@ -50,13 +47,13 @@ function reference(
   type: string,
 ): ResourceReference {
   if (value.startsWith('/')) {
-    const m = idPattern(type).exec(value);
-    if (!m)
+    const parsed = parseResourceGroupResourceId(value, type);
+    if (!parsed)
       throw new InputError(
         inputName,
         `Input ${inputName} is "${value}", which is not a ${type} resource id: give /subscriptions/…/resourceGroups/…/providers/${type}/NAME, or a name with ${groupInput}.`,
       );
-    return { subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[3]! };
+    return parsed;
   }
   if (!group)
     throw new InputError(

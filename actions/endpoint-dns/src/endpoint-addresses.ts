@@ -1,22 +1,19 @@
 import { UserFacingError } from '@azpn/core';
-import type { OpenAzure } from '@azpn/azure';
+import { parseResourceGroupResourceId, type OpenAzure } from '@azpn/azure';
 import type { ResourceReference } from './config.js';
 
 function notFound(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
 }
 
-const nicIdPattern =
-  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/networkInterfaces\/([^/]+)$/i;
-
 /** A NIC named by the endpoint: it is read in the subscription its own id names. */
 function nicReference(id: string | undefined, endpoint: ResourceReference): ResourceReference {
-  const m = nicIdPattern.exec(id ?? '');
-  if (!m)
+  const nic = parseResourceGroupResourceId(id ?? '', 'Microsoft.Network/networkInterfaces');
+  if (!nic)
     throw new Error(
       `private endpoint ${endpoint.name} names a network interface with an unexpected id "${id}"`,
     );
-  return { subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[3]! };
+  return nic;
 }
 
 /**

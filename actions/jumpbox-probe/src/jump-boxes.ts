@@ -1,6 +1,6 @@
 import type { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { InputError } from '@azpn/core';
-import type { OpenAzure } from '@azpn/azure';
+import { parseResourceGroupResourceId, type OpenAzure } from '@azpn/azure';
 
 /** A container group used as a jump box. */
 export interface JumpBox {
@@ -18,8 +18,6 @@ export function containerInstancesFor(azure: OpenAzure, box: JumpBox): Container
   return azure.clientsFor(box.subscriptionId).containerInstances;
 }
 
-const idPattern =
-  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerInstance\/containerGroups\/([^/]+)$/i;
 const namePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Reads one line of `jump-boxes`: a container group id, or a name in `resource-group`. */
@@ -28,9 +26,8 @@ export function parseJumpBox(
   subscriptionId: string,
   resourceGroup: string | undefined,
 ): JumpBox {
-  const byId = idPattern.exec(text);
-  if (byId)
-    return { label: text, id: text, subscriptionId: byId[1]!, resourceGroup: byId[2]!, name: byId[3]! };
+  const byId = parseResourceGroupResourceId(text, 'Microsoft.ContainerInstance/containerGroups');
+  if (byId) return { label: text, id: text, ...byId };
   if (!namePattern.test(text))
     throw new InputError(
       'jump-boxes',

@@ -23,5 +23,7 @@ export type { PollBackoff } from './progress.js';
 export type { ProgressPoller } from './progress.js';
 export { azureMessages } from './messages.js';
 export { azpnVersion } from './version.js';
+export { parseResourceGroupResourceId } from './resource-id.js';
+export type { ResourceGroupResource } from './resource-id.js';
 export { azureConnectionInputs, openAzure, readAzureConnection } from './connection.js';
 export type { AzureConnection, OpenAzure } from './connection.js';
