@@ -1,0 +1,196 @@
+/**
+ * One job (one matrix leg): its permissions, environment, concurrency and token, the contexts its steps see,
+ * its steps, and its outputs (an output holding a secret is dropped, as the runner does).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scope } from '../expressions/evaluate.js';
+import { evaluateValue, githubFunctions, interpolate } from '../expressions/github-expressions.js';
+import { toText, truthy, type Value } from '../expressions/values.js';
+import { fromFork } from './events.js';
+import { addMask, masked, stepScope, type JobState } from './job-state.js';
+import { runJobSteps } from './job-steps.js';
+import type { MatrixLeg } from './matrix.js';
+import { jobPermissions } from './permissions.js';
+import { githubContext, runnerContext, runnerVariables, type RunFacts } from './run-context.js';
+import type { Concurrency, JobResult, JobToken, JobTokenRequest } from './results.js';
+import type { GithubWorkflowOptions } from './options.js';
+import type { Workflow, WorkflowJob } from './workflow-file.js';
+
+/** Everything a job leg needs from the run. */
+export interface LegInput {
+  options: GithubWorkflowOptions;
+  workflow: Workflow;
+  facts: RunFacts;
+  runDir: string;
+  jobId: string;
+  job: WorkflowJob;
+  matrix?: MatrixLeg;
+  strategy: Value;
+  needs: Record<string, Value>;
+  inputs: Record<string, Value>;
+}
+
+function plainScope(where: string, contexts: Record<string, Value>): Scope {
+  return { where, contexts, functions: githubFunctions };
+}
+
+/** Evaluates a `concurrency:` setting. */
+export function evaluateConcurrency(setting: unknown, scope: Scope): Concurrency | undefined {
+  if (setting === undefined) return undefined;
+  if (typeof setting === 'string') return { group: interpolate(setting, scope), cancelInProgress: false };
+  const { group, 'cancel-in-progress': cancel } = setting as {
+    group: string;
+    'cancel-in-progress'?: unknown;
+  };
+  return {
+    group: interpolate(String(group), scope),
+    cancelInProgress: truthy(evaluateValue(cancel ?? false, scope)),
+  };
+}
+
+function environmentOf(job: WorkflowJob, scope: Scope): { name: string; url?: string } | undefined {
+  if (job.environment === undefined) return undefined;
+  if (typeof job.environment === 'string') return { name: interpolate(job.environment, scope) };
+  const url = job.environment.url;
+  return { name: interpolate(job.environment.name, scope), ...(url ? { url } : {}) };
+}
+
+function legName(input: LegInput, scope: Scope): string {
+  if (input.job.name) return interpolate(input.job.name, scope);
+  if (!input.matrix) return input.jobId;
+  return `${input.jobId} (${Object.values(input.matrix)
+    .map((v) => toText(v))
+    .join(', ')})`;
+}
+
+async function mintToken(input: LegInput, request: JobTokenRequest): Promise<JobToken> {
+  return (await input.options.jobToken?.(request)) ?? {};
+}
+
+function evaluateEnv(values: Record<string, unknown> | undefined, scope: Scope): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values ?? {}).map(([k, v]) => [k, toText(evaluateValue(v, scope))]),
+  );
+}
+
+/** Runs one job leg to its end. */
+export async function runJobLeg(input: LegInput): Promise<JobResult> {
+  const { options, workflow, facts, jobId, job } = input;
+  const fork = fromFork(facts.event);
+  const head = {
+    github: githubContext(facts, jobId, ''),
+    needs: input.needs,
+    strategy: input.strategy,
+    matrix: input.matrix ?? null,
+    vars: options.vars ?? {},
+    inputs: input.inputs,
+  };
+  const headScope = plainScope(`jobs.${jobId}`, head);
+  const name = legName(input, headScope);
+  const permissions = jobPermissions(workflow.permissions, job.permissions, {
+    defaults: options.defaultPermissions ?? 'restricted',
+    fork,
+    where: `jobs.${jobId}.permissions`,
+  });
+  const environment = environmentOf(job, headScope);
+  const concurrency = evaluateConcurrency(job.concurrency, headScope);
+  const request: JobTokenRequest = {
+    workflow: workflow.name,
+    job: jobId,
+    jobName: name,
+    repository: String((head.github as Record<string, Value>).repository),
+    event: facts.event.name,
+    ref: facts.event.ref,
+    sha: facts.event.sha,
+    ...(environment ? { environment: environment.name } : {}),
+    permissions,
+    fork,
+    runId: facts.runId,
+  };
+  const token = await mintToken(input, request);
+  const idToken = permissions['id-token'] === 'write' && token.idTokenRequest !== undefined;
+  const environmentData = environment ? options.environments?.[environment.name] : undefined;
+  const secrets: Record<string, string> = fork ? {} : { ...options.secrets, ...environmentData?.secrets };
+  if (token.githubToken) secrets.GITHUB_TOKEN = token.githubToken;
+  const dir = join(
+    input.runDir,
+    `${jobId}${
+      input.matrix
+        ? `-${Object.values(input.matrix)
+            .map((v) => toText(v))
+            .join('-')}`
+        : ''
+    }`.replace(/[^\w.-]/g, '_'),
+  );
+  const temp = join(dir, 'temp');
+  mkdirSync(temp, { recursive: true });
+  const state: JobState = {
+    jobId,
+    jobName: name,
+    workspace: facts.workspace,
+    dir,
+    temp,
+    contexts: {
+      ...head,
+      github: githubContext(facts, jobId, token.githubToken ?? ''),
+      vars: { ...options.vars, ...environmentData?.vars },
+      secrets,
+      runner: runnerContext(temp),
+    },
+    runnerEnv: {
+      ...runnerVariables(facts, jobId, temp),
+      ...options.runnerEnv,
+      ...(idToken
+        ? {
+            ACTIONS_ID_TOKEN_REQUEST_URL: token.idTokenRequest!.url,
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: token.idTokenRequest!.token,
+          }
+        : {}),
+    },
+    env: {},
+    githubEnv: {},
+    path: [],
+    masks: new Set(),
+    steps: {},
+    failed: false,
+    cancelled: false,
+    defaults: {
+      shell: job.defaults?.run?.shell ?? workflow.defaults?.run?.shell,
+      workingDirectory:
+        job.defaults?.run?.['working-directory'] ?? workflow.defaults?.run?.['working-directory'],
+    },
+    stepTimeoutMs: options.stepTimeoutMs,
+    onStep: options.onStep,
+    results: [],
+  };
+  for (const value of Object.values(secrets)) addMask(state, value);
+  if (idToken) addMask(state, token.idTokenRequest!.token);
+  const workflowEnv = evaluateEnv(workflow.env, stepScope(state, 'env'));
+  state.env = workflowEnv;
+  state.env = { ...workflowEnv, ...evaluateEnv(job.env, stepScope(state, `jobs.${jobId}.env`)) };
+  const postSteps = await runJobSteps(state, job.steps ?? [], options.signal);
+  const outputScope = stepScope(state, `jobs.${jobId}.outputs`);
+  const outputs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(job.outputs ?? {})) {
+    const text = interpolate(String(value), outputScope);
+    // The runner refuses to pass on an output that holds a secret.
+    outputs[key] = masked(state, text) === text ? text : '';
+  }
+  const all = [...state.results, ...postSteps];
+  return {
+    id: jobId,
+    name,
+    ...(input.matrix ? { matrix: input.matrix } : {}),
+    result: state.cancelled ? 'cancelled' : state.failed ? 'failure' : 'success',
+    permissions,
+    ...(environment ? { environment } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    token: { ...request, idToken },
+    outputs,
+    steps: state.results,
+    postSteps,
+    summary: all.map((s) => s.summary).join(''),
+    log: all.map((s) => `##[group]${s.name}\n${s.log}##[endgroup]\n`).join(''),
+  };
+}
