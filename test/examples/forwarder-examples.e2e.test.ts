@@ -5,12 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalCloudAdmin, startLocalCloud, type LocalCloud, type OnPremSite } from '@azpn/local-cloud';
 import {
+  localCloudAgentSettings,
   localCloudGithubSettings,
   pushEvent,
+  runAzurePipeline,
   runGithubWorkflow,
   scheduleEvent,
   type LocalCloudGithubSettings,
   type GithubEvent,
+  type PipelineTrigger,
 } from '@azpn/workflow-executor';
 import { expectConclusion } from './run-report.js';
 
@@ -43,6 +46,20 @@ function run(file: string, event: GithubEvent) {
     workspace: root,
     event,
     ...settings,
+    stepTimeoutMs: 300_000,
+  });
+}
+
+const sampleToken = 'example-sample-token-6a1f';
+
+function pipeline(trigger: PipelineTrigger) {
+  return runAzurePipeline({
+    pipeline: join(examples, 'azure-pipelines.yml'),
+    workspace: root,
+    trigger,
+    parameters: { cloud: local.cloud.resourceManager },
+    secretVariables: { sampleToken },
+    ...localCloudAgentSettings(local, root),
     stepTimeoutMs: 300_000,
   });
 }
@@ -165,5 +182,53 @@ describe('workflows-examples/jumpbox-probe.yml', () => {
     expect(job.postSteps[0]!.log).toContain('nothing to stop');
     expect(await boxState(deployed.spokeJumpboxId!)).toBe('Stopped');
     expect(await boxState(deployed.hubJumpboxId!)).toBe('Stopped');
+  });
+});
+
+describe('workflows-examples/azure-pipelines.yml', () => {
+  it('is not run by a push (trigger: none)', async () => {
+    const result = await pipeline({ reason: 'IndividualCI', branch: 'refs/heads/main' });
+    expect([result.triggered, result.reason, result.stages]).toEqual([
+      false,
+      'trigger: does not include main',
+      [],
+    ]);
+  });
+
+  it('queued by hand: greets with a masked token, redeploys, probes through the forwarder and stops every jump box', async () => {
+    const result = await pipeline({ reason: 'Manual', branch: 'refs/heads/main' });
+    const job = result.job('Job');
+    const describe = job.steps.map(
+      (s) => `${s.displayName}: ${s.result} ${s.errors.join(' ')}\n${s.log.slice(-800)}`,
+    );
+    expect([result.result, describe]).toEqual(['Succeeded', expect.any(Array)]);
+    const [greet, echoGreeting, forwarder, echoEndpoint, probe, stop, echoResults] = job.steps;
+    expect(greet!.outputs.greeting).toBe('1. Hello, octocat!\n2. Hello, octocat!');
+    expect(echoGreeting!.log).toBe('1. Hello, octocat!\n2. Hello, octocat!\n');
+    expect(job.log).not.toContain(sampleToken);
+    expect(forwarder!.outputs.privateEndpointIp).toBe(deployed.privateEndpointIp);
+    expect(echoEndpoint!.log).toBe(`${deployed.privateEndpointIp}\n`);
+    expect(probe!.inputs!.jumpBoxes).toBe('ci-spoke-prod\nci-hub-prod\n');
+    const results = JSON.parse(probe!.outputs.results!) as { name: string; passed: boolean }[];
+    expect(results.map((r) => [r.name, r.passed])).toEqual([
+      ['on-prem through the forwarder', true],
+      ['endpoint record', true],
+      ['on-prem directly from the hub', true],
+    ]);
+    expect([stop!.displayName, stop!.result]).toEqual(['Stop the jump boxes', 'Succeeded']);
+    expect(echoResults!.result).toBe('Succeeded');
+    expect(job.postSteps.map((s) => [s.displayName, s.result])).toEqual([
+      ['Post-job: Stop the jump boxes', 'Succeeded'],
+      ['Post-job: AzpnJumpboxProbe@0', 'Succeeded'],
+      ['Post-job: AzpnSample@0', 'Succeeded'],
+    ]);
+    expect(await boxState(deployed.spokeJumpboxId!)).toBe('Stopped');
+    expect(await boxState(deployed.hubJumpboxId!)).toBe('Stopped');
+  });
+
+  it('its redeployment repaired the drift: drift-check.yml is clean again', async () => {
+    const result = await run('drift-check.yml', scheduleEvent('17 3 * * *'));
+    expectConclusion(result, 'success');
+    expect(result.job('what-if').steps[1]!.outputs['has-changes']).toBe('false');
   });
 });

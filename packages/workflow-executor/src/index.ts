@@ -30,3 +30,12 @@ export {
   localCloudGithubSettings,
   type LocalCloudGithubSettings,
 } from './local-cloud-runner.js';
+export { runAzurePipeline } from './azure-pipelines/pipeline-run.js';
+export type { AzurePipelineOptions, BuildReason, PipelineTrigger } from './azure-pipelines/options.js';
+export type {
+  AzureJobResult,
+  AzureResult,
+  AzureStepResult,
+  PipelineRunResult,
+} from './azure-pipelines/results.js';
+export { PipelineRefusedError } from './azure-pipelines/pipeline-errors.js';
