@@ -26,6 +26,8 @@ export interface AgentJob {
   status: AzureResult;
   cancelled: boolean;
   running?: ChildProcess;
+  /** Every script started, so that what they left in the background ends with the job. */
+  scripts: ChildProcess[];
   results: AzureStepResult[];
   /** `step.var` output variables, for `dependencies.<job>.outputs`. */
   outputs: Record<string, string>;

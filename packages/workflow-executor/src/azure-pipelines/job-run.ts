@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateAzureCondition } from '../expressions/azure-expressions.js';
 import { toValue, truthy } from '../expressions/values.js';
-import { cancelChild } from '../shell-process.js';
+import { cancelChild, endProcessGroups } from '../shell-process.js';
 import { agentMasked, stepConditionScope, worsen, type AgentJob } from './agent-job.js';
 import type { AzurePipelineOptions } from './options.js';
 import type { Pipeline, PipelineJob, PipelineStage, PipelineStep } from './pipeline-file.js';
@@ -165,6 +165,7 @@ export async function runAgentJob(
     cancelled: false,
     results: [],
     outputs: {},
+    scripts: [],
   };
   const onAbort = () => {
     job.cancelled = true;
@@ -184,6 +185,7 @@ export async function runAgentJob(
     for (const run of taskRuns.reverse()) postSteps.push(await runPostJob(job, run));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    endProcessGroups(job.scripts);
   }
   const all = [...job.results, ...postSteps];
   return {

@@ -48,6 +48,7 @@ export async function runScriptStep(
     timeoutMs: job.options.stepTimeoutMs,
   });
   job.running = started.child;
+  job.scripts.push(started.child);
   job.options.onStep?.({ job: job.name, step: result.displayName, index: result.index, stage: 'main' });
   const end = await started.end;
   job.running = undefined;

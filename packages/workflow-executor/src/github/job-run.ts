@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Scope } from '../expressions/evaluate.js';
 import { evaluateValue, githubFunctions, interpolate } from '../expressions/github-expressions.js';
 import { toText, truthy, type Value } from '../expressions/values.js';
+import { endProcessGroups } from '../shell-process.js';
 import { fromFork } from './events.js';
 import { addMask, masked, stepScope, type JobState } from './job-state.js';
 import { runJobSteps } from './job-steps.js';
@@ -163,13 +164,16 @@ export async function runJobLeg(input: LegInput): Promise<JobResult> {
     stepTimeoutMs: options.stepTimeoutMs,
     onStep: options.onStep,
     results: [],
+    scripts: [],
   };
   for (const value of Object.values(secrets)) addMask(state, value);
   if (idToken) addMask(state, token.idTokenRequest!.token);
   const workflowEnv = evaluateEnv(workflow.env, stepScope(state, 'env'));
   state.env = workflowEnv;
   state.env = { ...workflowEnv, ...evaluateEnv(job.env, stepScope(state, `jobs.${jobId}.env`)) };
-  const postSteps = await runJobSteps(state, job.steps ?? [], options.signal);
+  const postSteps = await runJobSteps(state, job.steps ?? [], options.signal).finally(() =>
+    endProcessGroups(state.scripts),
+  );
   const outputScope = stepScope(state, `jobs.${jobId}.outputs`);
   const outputs: Record<string, string> = {};
   for (const [key, value] of Object.entries(job.outputs ?? {})) {

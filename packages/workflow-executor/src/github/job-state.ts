@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { maskSecrets } from '@azpn/action-host';
 import type { Scope } from '../expressions/evaluate.js';
+import { hostEnvironment } from '../host-environment.js';
 import { githubFunctions, statusFunctions } from '../expressions/github-expressions.js';
 import type { Value } from '../expressions/values.js';
 import type { StepResult, StepStarted } from './results.js';
@@ -33,6 +34,8 @@ export interface JobState {
   cancelled: boolean;
   /** The step process running now, to cancel. */
   running?: ChildProcess;
+  /** Every script started, so that what they left in the background ends with the job. */
+  scripts: ChildProcess[];
   defaults: { shell?: string; workingDirectory?: string };
   stepTimeoutMs?: number;
   onStep?: (started: StepStarted) => void;
@@ -76,6 +79,6 @@ export function stepScope(state: JobState, where: string, stepEnv: Record<string
 /** The full environment of a step process: runner, job, GITHUB_ENV and step variables, GITHUB_PATH first. */
 export function stepEnvironment(state: JobState, stepEnv: Record<string, string>): Record<string, string> {
   const env = { ...state.runnerEnv, ...envContext(state, stepEnv) };
-  if (state.path.length) env.PATH = [...state.path, env.PATH ?? ''].join(':');
+  if (state.path.length) env.PATH = [...state.path, env.PATH ?? hostEnvironment().PATH ?? ''].join(':');
   return env;
 }

@@ -57,6 +57,7 @@ export async function runScript(
     timeoutMs: state.stepTimeoutMs,
   });
   state.running = started.child;
+  state.scripts.push(started.child);
   state.onStep?.(run.started);
   const end = await started.end;
   state.running = undefined;
