@@ -273,3 +273,34 @@ steps:
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+describe('cancelling a run', () => {
+  it('interrupts the running script, runs only canceled() and always() steps, and still runs post-job runs', async () => {
+    const controller = new AbortController();
+    const ready = join(dir, 'agent-trap-installed');
+    const cancelWhenReady = () => (existsSync(ready) ? controller.abort() : setTimeout(cancelWhenReady, 20));
+    const result = await run(
+      `
+steps:
+  - task: AzpnSample@0
+    inputs:
+      name: octocat
+  - script: |
+      trap 'echo interrupted; exit 130' INT
+      touch ${ready}
+      sleep 30 & wait
+  - script: echo skipped
+  - script: echo "status $(Agent.JobStatus)"
+    condition: canceled()
+`,
+      manual,
+      { signal: controller.signal, onStep: (started) => started.index === 1 && cancelWhenReady() },
+    );
+    const job = result.job('Job');
+    expect(job.steps.map((s) => s.result)).toEqual(['Succeeded', 'Canceled', 'Skipped', 'Succeeded']);
+    expect(job.steps[1]!.log).toBe('interrupted\n');
+    expect(job.steps[3]!.log).toBe('status Canceled\n');
+    expect(job.postSteps.map((s) => s.result)).toEqual(['Succeeded']);
+    expect([job.result, result.result]).toEqual(['Canceled', 'Canceled']);
+  });
+});

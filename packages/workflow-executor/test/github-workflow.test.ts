@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -338,7 +338,6 @@ describe('what the executor refuses before running anything', () => {
     const marker = join(dir, `ran-${count}`);
     const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: touch ${marker}\n      ${step}\n`;
     await expect(run(text, pushEvent())).rejects.toThrow(message);
-    const { existsSync } = await import('node:fs');
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -352,6 +351,9 @@ describe('what the executor refuses before running anything', () => {
 describe('cancelling a run', () => {
   it('interrupts the running step, skips the rest but always() steps, and still runs the post steps', async () => {
     const controller = new AbortController();
+    const ready = join(dir, 'trap-installed');
+    // Cancel once the script has installed its trap, however slowly the machine starts it.
+    const cancelWhenReady = () => (existsSync(ready) ? controller.abort() : setTimeout(cancelWhenReady, 20));
     const result = await run(
       `
 on: push
@@ -365,6 +367,7 @@ jobs:
       - run: |
           trap 'echo interrupted; exit 130' INT
           echo started
+          touch ${ready}
           sleep 30 & wait
       - run: echo skipped
       - if: cancelled()
@@ -377,10 +380,7 @@ jobs:
       - run: echo never
 `,
       pushEvent(),
-      {
-        signal: controller.signal,
-        onStep: (started) => started.index === 1 && setTimeout(() => controller.abort(), 300),
-      },
+      { signal: controller.signal, onStep: (started) => started.index === 1 && cancelWhenReady() },
     );
     const job = result.job('long');
     expect(job.steps.map((s) => s.outcome)).toEqual(['success', 'cancelled', 'skipped', 'success']);
