@@ -123,18 +123,18 @@ export function jobVariables(
   return set;
 }
 
-/** Runs one job's steps and post-job runs. */
-export async function runAgentJob(
-  context: {
-    options: AzurePipelineOptions;
-    pipeline: Pipeline;
-    stage: PipelineStage;
-    catalog: Map<string, CatalogTask>;
-    runDir: string;
-    predefined: Record<string, string>;
-  },
-  definition: PipelineJob,
-): Promise<AzureJobResult> {
+/** Where a job runs: the run, its stage, the task catalog. */
+export interface JobContext {
+  options: AzurePipelineOptions;
+  pipeline: Pipeline;
+  stage: PipelineStage;
+  catalog: Map<string, CatalogTask>;
+  runDir: string;
+  predefined: Record<string, string>;
+}
+
+/** The job before its first step: its folders and its variables from the outside in. */
+function startJob(context: JobContext, definition: PipelineJob): AgentJob {
   const { options, stage } = context;
   const dir = join(context.runDir, `${stage.name}-${definition.name}`);
   const temp = join(dir, '_temp');
@@ -150,7 +150,7 @@ export async function runAgentJob(
     [stage.variables, `stage ${stage.name} variables`],
     [definition.variables, `job ${definition.name} variables`],
   ]);
-  const job: AgentJob = {
+  return {
     stage: stage.name,
     name: definition.name,
     workspace: options.workspace,
@@ -167,6 +167,12 @@ export async function runAgentJob(
     outputs: {},
     scripts: [],
   };
+}
+
+/** Runs one job's steps and post-job runs. */
+export async function runAgentJob(context: JobContext, definition: PipelineJob): Promise<AzureJobResult> {
+  const { options, stage } = context;
+  const job = startJob(context, definition);
   const onAbort = () => {
     job.cancelled = true;
     job.status = 'Canceled';

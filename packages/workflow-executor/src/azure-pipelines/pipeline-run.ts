@@ -16,7 +16,7 @@ import type { Value } from '../expressions/values.js';
 import { stepKind } from './job-run.js';
 import { runAgentJob } from './job-run.js';
 import type { AzurePipelineOptions } from './options.js';
-import { readPipeline, type Pipeline } from './pipeline-file.js';
+import { readPipeline, type Pipeline, type PipelineStage } from './pipeline-file.js';
 import { PipelineRefusedError } from './pipeline-errors.js';
 import type { AzureJobResult, AzureResult, PipelineRunResult } from './results.js';
 import { findTask, taskCatalog, type CatalogTask } from './task-catalog.js';
@@ -142,6 +142,67 @@ function skipped(
   };
 }
 
+type Outcome = { result: AzureResult; outputs: Record<string, string> };
+
+interface RunContext {
+  options: AzurePipelineOptions;
+  pipeline: Pipeline;
+  catalog: Map<string, CatalogTask>;
+  runDir: string;
+  predefined: Record<string, string>;
+  cancelled: () => boolean;
+}
+
+/** Runs one stage's jobs in dependsOn order, each with its condition. */
+async function runStageJobs(context: RunContext, stage: PipelineStage): Promise<AzureJobResult[]> {
+  const variables = { ...context.predefined, ...context.options.variables };
+  const outcomes = new Map<string, Outcome>();
+  const jobs: AzureJobResult[] = [];
+  for (const job of order(stage.jobs, 'Job')) {
+    const scope = dependencyScope(
+      `job ${job.name} condition`,
+      job.dependsOn,
+      outcomes,
+      variables,
+      context.cancelled,
+    );
+    const result = evaluateAzureCondition(job.condition, scope)
+      ? await runAgentJob({ ...context, stage }, job)
+      : context.cancelled()
+        ? skipped(stage.name, job.name, 'the run was canceled', 'Canceled')
+        : skipped(stage.name, job.name, 'its condition is false');
+    outcomes.set(job.name, { result: result.result, outputs: result.outputs });
+    jobs.push(result);
+  }
+  return jobs;
+}
+
+/** Runs the stages in dependsOn order, each with its condition. */
+async function runStages(context: RunContext): Promise<PipelineRunResult['stages']> {
+  const variables = { ...context.predefined, ...context.options.variables };
+  const outcomes = new Map<string, Outcome>();
+  const stages: PipelineRunResult['stages'] = [];
+  for (const stage of order(context.pipeline.stages, 'Stage')) {
+    const scope = dependencyScope(
+      `stage ${stage.name} condition`,
+      stage.dependsOn,
+      outcomes,
+      variables,
+      context.cancelled,
+    );
+    const jobs = evaluateAzureCondition(stage.condition, scope)
+      ? await runStageJobs(context, stage)
+      : stage.jobs.map((j) => skipped(stage.name, j.name, 'the stage condition is false'));
+    const outputs = Object.fromEntries(
+      jobs.flatMap((j) => Object.entries(j.outputs).map(([k, v]) => [`${j.name}.${k}`, v])),
+    );
+    const result = overall(jobs.map((j) => j.result));
+    outcomes.set(stage.name, { result, outputs });
+    stages.push({ name: stage.name, result, jobs });
+  }
+  return stages;
+}
+
 /** Runs the pipeline for the trigger and answers what every stage, job and step did. */
 export async function runAzurePipeline(options: AzurePipelineOptions): Promise<PipelineRunResult> {
   const predefined = predefinedVariables(options);
@@ -149,53 +210,17 @@ export async function runAzurePipeline(options: AzurePipelineOptions): Promise<P
   const catalog = taskCatalog(options.workspace);
   checkSteps(pipeline, catalog);
   const decision = decidePipelineTrigger(pipeline, options);
-  const stages: PipelineRunResult['stages'] = [];
   const cancelled = () => options.signal?.aborted === true;
-  if (decision.triggered) {
-    const runDir = mkdtempSync(join(tmpdir(), 'azpn-pipeline-'));
-    const stageResults = new Map<string, { result: AzureResult; outputs: Record<string, string> }>();
-    const variables = { ...predefined, ...options.variables };
-    for (const stage of order(pipeline.stages, 'Stage')) {
-      const scope = dependencyScope(
-        `stage ${stage.name} condition`,
-        stage.dependsOn,
-        stageResults,
-        variables,
+  const stages = decision.triggered
+    ? await runStages({
+        options,
+        pipeline,
+        catalog,
+        runDir: mkdtempSync(join(tmpdir(), 'azpn-pipeline-')),
+        predefined,
         cancelled,
-      );
-      const jobs: AzureJobResult[] = [];
-      if (!evaluateAzureCondition(stage.condition, scope)) {
-        jobs.push(...stage.jobs.map((j) => skipped(stage.name, j.name, 'the stage condition is false')));
-      } else {
-        const jobResults = new Map<string, { result: AzureResult; outputs: Record<string, string> }>();
-        for (const job of order(stage.jobs, 'Job')) {
-          const jobScope = dependencyScope(
-            `job ${job.name} condition`,
-            job.dependsOn,
-            jobResults,
-            variables,
-            cancelled,
-          );
-          const result = evaluateAzureCondition(job.condition, jobScope)
-            ? await runAgentJob({ options, pipeline, stage, catalog, runDir, predefined }, job)
-            : skipped(
-                stage.name,
-                job.name,
-                cancelled() ? 'the run was canceled' : 'its condition is false',
-                cancelled() ? 'Canceled' : 'Skipped',
-              );
-          jobResults.set(job.name, { result: result.result, outputs: result.outputs });
-          jobs.push(result);
-        }
-      }
-      const outputs = Object.fromEntries(
-        jobs.flatMap((j) => Object.entries(j.outputs).map(([k, v]) => [`${j.name}.${k}`, v])),
-      );
-      const result = overall(jobs.map((j) => j.result));
-      stageResults.set(stage.name, { result, outputs });
-      stages.push({ name: stage.name, result, jobs });
-    }
-  }
+      })
+    : [];
   const all = stages.flatMap((s) => s.jobs);
   return {
     pipeline: options.pipeline,
@@ -206,10 +231,10 @@ export async function runAzurePipeline(options: AzurePipelineOptions): Promise<P
     stages,
     job(name: string, stage?: string): AzureJobResult {
       const found = all.find((j) => j.name === name && (stage === undefined || j.stage === stage));
-      if (!found)
-        throw new Error(
-          `The run has no job ${name}${stage ? ` in stage ${stage}` : ''} (jobs: ${all.map((j) => `${j.stage}.${j.name}`).join(', ')}).`,
-        );
+      if (!found) {
+        const known = all.map((j) => `${j.stage}.${j.name}`).join(', ');
+        throw new Error(`The run has no job ${name}${stage ? ` in stage ${stage}` : ''} (jobs: ${known}).`);
+      }
       return found;
     },
   };

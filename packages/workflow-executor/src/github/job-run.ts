@@ -12,7 +12,7 @@ import { fromFork } from './events.js';
 import { addMask, masked, stepScope, type JobState } from './job-state.js';
 import { runJobSteps } from './job-steps.js';
 import type { MatrixLeg } from './matrix.js';
-import { jobPermissions } from './permissions.js';
+import { jobPermissions, type JobPermissions } from './permissions.js';
 import { githubContext, runnerContext, runnerVariables, type RunFacts } from './run-context.js';
 import type { Concurrency, JobResult, JobToken, JobTokenRequest } from './results.js';
 import type { GithubWorkflowOptions } from './options.js';
@@ -75,12 +75,23 @@ function evaluateEnv(values: Record<string, unknown> | undefined, scope: Scope):
   );
 }
 
-/** Runs one job leg to its end. */
-export async function runJobLeg(input: LegInput): Promise<JobResult> {
+/** What the job is before it runs: its name, permissions, environment, concurrency and token request. */
+interface LegPlan {
+  head: Record<string, Value>;
+  name: string;
+  fork: boolean;
+  permissions: JobPermissions;
+  environment?: { name: string; url?: string };
+  concurrency?: Concurrency;
+  request: JobTokenRequest;
+}
+
+function planLeg(input: LegInput): LegPlan {
   const { options, workflow, facts, jobId, job } = input;
   const fork = fromFork(facts.event);
+  const github = githubContext(facts, jobId, '');
   const head = {
-    github: githubContext(facts, jobId, ''),
+    github,
     needs: input.needs,
     strategy: input.strategy,
     matrix: input.matrix ?? null,
@@ -95,12 +106,11 @@ export async function runJobLeg(input: LegInput): Promise<JobResult> {
     where: `jobs.${jobId}.permissions`,
   });
   const environment = environmentOf(job, headScope);
-  const concurrency = evaluateConcurrency(job.concurrency, headScope);
   const request: JobTokenRequest = {
     workflow: workflow.name,
     job: jobId,
     jobName: name,
-    repository: String((head.github as Record<string, Value>).repository),
+    repository: String((github as Record<string, Value>).repository),
     event: facts.event.name,
     ref: facts.event.ref,
     sha: facts.event.sha,
@@ -109,46 +119,57 @@ export async function runJobLeg(input: LegInput): Promise<JobResult> {
     fork,
     runId: facts.runId,
   };
-  const token = await mintToken(input, request);
-  const idToken = permissions['id-token'] === 'write' && token.idTokenRequest !== undefined;
-  const environmentData = environment ? options.environments?.[environment.name] : undefined;
-  const secrets: Record<string, string> = fork ? {} : { ...options.secrets, ...environmentData?.secrets };
+  return {
+    head,
+    name,
+    fork,
+    permissions,
+    environment,
+    concurrency: evaluateConcurrency(job.concurrency, headScope),
+    request,
+  };
+}
+
+function legDirectory(input: LegInput): string {
+  const suffix = input.matrix
+    ? `-${Object.values(input.matrix)
+        .map((v) => toText(v))
+        .join('-')}`
+    : '';
+  return join(input.runDir, `${input.jobId}${suffix}`.replace(/[^\w.-]/g, '_'));
+}
+
+/** The job's state before its first step: contexts, secrets (none for a fork), masks, the runner's variables. */
+function startState(input: LegInput, plan: LegPlan, token: JobToken, idToken: boolean): JobState {
+  const { options, workflow, facts, jobId, job } = input;
+  const environmentData = plan.environment ? options.environments?.[plan.environment.name] : undefined;
+  const secrets: Record<string, string> = plan.fork
+    ? {}
+    : { ...options.secrets, ...environmentData?.secrets };
   if (token.githubToken) secrets.GITHUB_TOKEN = token.githubToken;
-  const dir = join(
-    input.runDir,
-    `${jobId}${
-      input.matrix
-        ? `-${Object.values(input.matrix)
-            .map((v) => toText(v))
-            .join('-')}`
-        : ''
-    }`.replace(/[^\w.-]/g, '_'),
-  );
+  const dir = legDirectory(input);
   const temp = join(dir, 'temp');
   mkdirSync(temp, { recursive: true });
+  const idTokenEnv: Record<string, string> = idToken
+    ? {
+        ACTIONS_ID_TOKEN_REQUEST_URL: token.idTokenRequest!.url,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: token.idTokenRequest!.token,
+      }
+    : {};
   const state: JobState = {
     jobId,
-    jobName: name,
+    jobName: plan.name,
     workspace: facts.workspace,
     dir,
     temp,
     contexts: {
-      ...head,
+      ...plan.head,
       github: githubContext(facts, jobId, token.githubToken ?? ''),
       vars: { ...options.vars, ...environmentData?.vars },
       secrets,
       runner: runnerContext(temp),
     },
-    runnerEnv: {
-      ...runnerVariables(facts, jobId, temp),
-      ...options.runnerEnv,
-      ...(idToken
-        ? {
-            ACTIONS_ID_TOKEN_REQUEST_URL: token.idTokenRequest!.url,
-            ACTIONS_ID_TOKEN_REQUEST_TOKEN: token.idTokenRequest!.token,
-          }
-        : {}),
-    },
+    runnerEnv: { ...runnerVariables(facts, jobId, temp), ...options.runnerEnv, ...idTokenEnv },
     env: {},
     githubEnv: {},
     path: [],
@@ -171,27 +192,40 @@ export async function runJobLeg(input: LegInput): Promise<JobResult> {
   const workflowEnv = evaluateEnv(workflow.env, stepScope(state, 'env'));
   state.env = workflowEnv;
   state.env = { ...workflowEnv, ...evaluateEnv(job.env, stepScope(state, `jobs.${jobId}.env`)) };
-  const postSteps = await runJobSteps(state, job.steps ?? [], options.signal).finally(() =>
-    endProcessGroups(state.scripts),
-  );
-  const outputScope = stepScope(state, `jobs.${jobId}.outputs`);
+  return state;
+}
+
+/** The job's `outputs:`; the runner refuses to pass on an output that holds a secret. */
+function jobOutputs(state: JobState, job: WorkflowJob): Record<string, string> {
+  const scope = stepScope(state, `jobs.${state.jobId}.outputs`);
   const outputs: Record<string, string> = {};
   for (const [key, value] of Object.entries(job.outputs ?? {})) {
-    const text = interpolate(String(value), outputScope);
-    // The runner refuses to pass on an output that holds a secret.
+    const text = interpolate(String(value), scope);
     outputs[key] = masked(state, text) === text ? text : '';
   }
+  return outputs;
+}
+
+/** Runs one job leg to its end. */
+export async function runJobLeg(input: LegInput): Promise<JobResult> {
+  const plan = planLeg(input);
+  const token = await mintToken(input, plan.request);
+  const idToken = plan.permissions['id-token'] === 'write' && token.idTokenRequest !== undefined;
+  const state = startState(input, plan, token, idToken);
+  const postSteps = await runJobSteps(state, input.job.steps ?? [], input.options.signal).finally(() =>
+    endProcessGroups(state.scripts),
+  );
   const all = [...state.results, ...postSteps];
   return {
-    id: jobId,
-    name,
+    id: input.jobId,
+    name: plan.name,
     ...(input.matrix ? { matrix: input.matrix } : {}),
     result: state.cancelled ? 'cancelled' : state.failed ? 'failure' : 'success',
-    permissions,
-    ...(environment ? { environment } : {}),
-    ...(concurrency ? { concurrency } : {}),
-    token: { ...request, idToken },
-    outputs,
+    permissions: plan.permissions,
+    ...(plan.environment ? { environment: plan.environment } : {}),
+    ...(plan.concurrency ? { concurrency: plan.concurrency } : {}),
+    token: { ...plan.request, idToken },
+    outputs: jobOutputs(state, input.job),
     steps: state.results,
     postSteps,
     summary: all.map((s) => s.summary).join(''),

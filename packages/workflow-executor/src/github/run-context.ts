@@ -11,6 +11,8 @@ export interface RunFacts {
   workflowPath: string;
   event: GithubEvent;
   workspace: string;
+  /** The run's scratch folder. */
+  runDir: string;
   eventPath: string;
   runId: number;
   runNumber: number;

@@ -118,85 +118,93 @@ function finish(
   };
 }
 
+function runFacts(options: GithubWorkflowOptions, workflow: Workflow): RunFacts {
+  const runDir = mkdtempSync(join(tmpdir(), 'azpn-workflow-'));
+  const eventPath = join(runDir, 'event.json');
+  writeFileSync(eventPath, JSON.stringify(options.event.payload, null, 2));
+  const serverUrl = options.serverUrl ?? 'https://github.com';
+  const dotCom = serverUrl === 'https://github.com';
+  return {
+    workflowName: workflow.name,
+    workflowPath: relative(options.workspace, workflow.path),
+    event: options.event,
+    workspace: options.workspace,
+    runDir,
+    eventPath,
+    runId: options.runId ?? 1000,
+    runNumber: options.runNumber ?? 1,
+    runAttempt: options.runAttempt ?? 1,
+    serverUrl,
+    apiUrl: options.apiUrl ?? (dotCom ? 'https://api.github.com' : `${serverUrl}/api/v3`),
+    graphqlUrl:
+      options.graphqlUrl ?? (dotCom ? 'https://api.github.com/graphql' : `${serverUrl}/api/graphql`),
+  };
+}
+
+/** Runs every job in order; a job sees the results and outputs of the jobs it needs. */
+async function runJobs(
+  options: GithubWorkflowOptions,
+  workflow: Workflow,
+  facts: RunFacts,
+  inputs: Record<string, Value>,
+): Promise<JobResult[]> {
+  const results = new Map<string, Conclusion>();
+  const needs: Record<string, Value> = {};
+  const jobs: JobResult[] = [];
+  const cancelled = () => options.signal?.aborted === true;
+  for (const id of orderJobs(workflow.jobs, workflow.path)) {
+    const job = workflow.jobs[id]!;
+    const jobNeeds = Object.fromEntries(needsOf(job).map((n) => [n, needs[n] ?? null]));
+    const scope: Scope = {
+      where: `jobs.${id}.if`,
+      contexts: { github: githubContext(facts, id, ''), needs: jobNeeds, vars: options.vars ?? {}, inputs },
+      functions: { ...githubFunctions, ...jobStatusFunctions(workflow, id, results, cancelled) },
+    };
+    let legs: JobResult[];
+    if (cancelled()) legs = [skippedJob(workflow, id, options, 'the run was cancelled', 'cancelled')];
+    else if (!evaluateCondition(job.if, scope))
+      legs = [skippedJob(workflow, id, options, 'its if: is false')];
+    else legs = await runLegs(options, workflow, facts, id, jobNeeds, inputs, scope);
+    const { result, outputs } = merged(legs);
+    results.set(id, result);
+    needs[id] = { result, outputs };
+    jobs.push(...legs);
+  }
+  return jobs;
+}
+
+/** The run's conclusion; a failed job with `continue-on-error` does not fail it. */
+function conclusionOf(workflow: Workflow, jobs: JobResult[], scope: Scope): Conclusion {
+  const tolerated = (j: JobResult) =>
+    evaluateValue(workflow.jobs[j.id]!['continue-on-error'] ?? false, scope) === true;
+  const counted = jobs.filter((j) => !(j.result === 'failure' && tolerated(j)));
+  if (counted.some((j) => j.result === 'failure')) return 'failure';
+  return counted.some((j) => j.result === 'cancelled') ? 'cancelled' : 'success';
+}
+
 /** Runs the workflow for the event and answers what every job and step did. */
 export async function runGithubWorkflow(options: GithubWorkflowOptions): Promise<WorkflowRunResult> {
   const workflow = readWorkflow(options.workflow);
   checkSteps(workflow, options.workspace);
-  const order = orderJobs(workflow.jobs, workflow.path);
+  orderJobs(workflow.jobs, workflow.path);
   const decision = decideTrigger(workflow.on, options.event);
-  if (!decision.triggered)
+  if (!decision.triggered) {
     return finish(workflow, options, {
       triggered: false,
       reason: decision.reason,
       conclusion: 'skipped',
       jobs: [],
     });
-  const runDir = mkdtempSync(join(tmpdir(), 'azpn-workflow-'));
-  const eventPath = join(runDir, 'event.json');
-  writeFileSync(eventPath, JSON.stringify(options.event.payload, null, 2));
-  const serverUrl = options.serverUrl ?? 'https://github.com';
-  const facts: RunFacts = {
-    workflowName: workflow.name,
-    workflowPath: relative(options.workspace, workflow.path),
-    event: options.event,
-    workspace: options.workspace,
-    eventPath,
-    runId: options.runId ?? 1000,
-    runNumber: options.runNumber ?? 1,
-    runAttempt: options.runAttempt ?? 1,
-    serverUrl,
-    apiUrl:
-      options.apiUrl ??
-      (serverUrl === 'https://github.com' ? 'https://api.github.com' : `${serverUrl}/api/v3`),
-    graphqlUrl:
-      options.graphqlUrl ??
-      (serverUrl === 'https://github.com' ? 'https://api.github.com/graphql' : `${serverUrl}/api/graphql`),
-  };
+  }
+  const facts = runFacts(options, workflow);
   const runScope: Scope = {
     where: 'concurrency',
     contexts: { github: githubContext(facts, '', ''), inputs: decision.inputs, vars: options.vars ?? {} },
     functions: githubFunctions,
   };
   const concurrency = evaluateConcurrency(workflow.concurrency, runScope);
-  const results = new Map<string, Conclusion>();
-  const needs: Record<string, Value> = {};
-  const jobs: JobResult[] = [];
-  const cancelled = () => options.signal?.aborted === true;
-  for (const id of order) {
-    const job = workflow.jobs[id]!;
-    const jobNeeds = Object.fromEntries(needsOf(job).map((n) => [n, needs[n] ?? null]));
-    const scope: Scope = {
-      where: `jobs.${id}.if`,
-      contexts: {
-        github: githubContext(facts, id, ''),
-        needs: jobNeeds,
-        vars: options.vars ?? {},
-        inputs: decision.inputs,
-      },
-      functions: { ...githubFunctions, ...jobStatusFunctions(workflow, id, results, cancelled) },
-    };
-    let legs: JobResult[];
-    if (cancelled()) legs = [skippedJob(workflow, id, options, 'the run was cancelled', 'cancelled')];
-    else if (!evaluateCondition(job.if, scope))
-      legs = [skippedJob(workflow, id, options, `its if: is false`)];
-    else legs = await runLegs(options, workflow, facts, runDir, id, jobNeeds, decision.inputs, scope);
-    const { result, outputs } = merged(legs);
-    results.set(id, result);
-    needs[id] = { result, outputs };
-    jobs.push(...legs);
-  }
-  const counted = jobs.filter(
-    (j) =>
-      !(
-        j.result === 'failure' &&
-        evaluateValue(workflow.jobs[j.id]!['continue-on-error'] ?? false, runScope) === true
-      ),
-  );
-  const conclusion: Conclusion = counted.some((j) => j.result === 'failure')
-    ? 'failure'
-    : counted.some((j) => j.result === 'cancelled')
-      ? 'cancelled'
-      : 'success';
+  const jobs = await runJobs(options, workflow, facts, decision.inputs);
+  const conclusion = conclusionOf(workflow, jobs, runScope);
   return finish(workflow, options, {
     triggered: true,
     reason: decision.reason,
@@ -210,7 +218,6 @@ async function runLegs(
   options: GithubWorkflowOptions,
   workflow: Workflow,
   facts: RunFacts,
-  runDir: string,
   id: string,
   needs: Record<string, Value>,
   inputs: Record<string, Value>,
@@ -246,7 +253,7 @@ async function runLegs(
         options,
         workflow,
         facts,
-        runDir,
+        runDir: facts.runDir,
         jobId: id,
         job,
         matrix: leg,
