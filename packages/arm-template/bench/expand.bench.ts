@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { findParamFiles } from '../test/corpus-files.js';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildParamsWithBicep, snapshotWithBicep } from '../../bicep/src/oracle.js';
+import { buildParamsWithBicep, snapshotWithBicep } from '@azpn/bicep';
 import { type ArmTemplate, type ArmValue, expandTemplate, readParameterValues } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

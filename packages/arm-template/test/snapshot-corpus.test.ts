@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { dirname, join, relative, resolve } from 'node:path';
 import { findParamFiles } from './corpus-files.js';
 import { fileURLToPath } from 'node:url';
-// The oracle module is imported directly so this suite does not depend on the rest of @azpn/bicep.
-import { buildParamsWithBicep, snapshotWithBicep } from '../../bicep/src/oracle.js';
+import { buildParamsWithBicep, snapshotWithBicep } from '@azpn/bicep';
 import { type ArmTemplate, expandTemplate, readParameterValues, toSnapshot } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
