@@ -158,7 +158,7 @@ describe('invalid and unsupported constructs fail clearly', () => {
     const error = failure(() =>
       evaluateExpression("[resourceId('sub', 'rg', 'Microsoft.Network/virtualNetworks', 'v')]", context),
     );
-    expect(error.message).toMatch(/'sub', which is not a valid subscription identifier/);
+    expect(error.message).toMatch(/The provided value 'sub' is not valid subscription identifier/);
   });
 
   it.each([
