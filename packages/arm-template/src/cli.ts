@@ -61,10 +61,12 @@ function main(): number {
   try {
     const { templatePath, parameters, context } = parseArguments(process.argv.slice(2));
     const template = readJson(templatePath, 'template') as Parameters<typeof expandTemplate>[0];
-    // The CLI prints what `bicep snapshot` would, so it predicts state from declarations the same way.
+    // The CLI prints what `bicep snapshot` would: it predicts state from declarations the same way, and keeps
+    // secure parameters as the expressions that read them.
     const expansion = expandTemplate(template, {
       parameters,
       predictDeclaredState: true,
+      secureParametersAsExpressions: true,
       context: context as unknown as Parameters<typeof expandTemplate>[1]['context'],
     });
     process.stdout.write(`${JSON.stringify(toSnapshot(expansion), null, 2)}\n`);

@@ -10,7 +10,10 @@ export interface DeploymentContext {
   deploymentName?: string;
   /** The subscription's display name, when the caller knows it. */
   subscriptionDisplayName?: string;
-  /** The cloud's `environment()` object; defaults to AzureCloud. */
+  /**
+   * The cloud's `environment()` object (`AZURE_CLOUD_ENVIRONMENT` for the public cloud); without it, `environment()`
+   * stays a runtime value, as `bicep snapshot` keeps it.
+   */
   environment?: Record<string, ArmValue>;
   /** The deployment's clock, used by `utcNow()` (defaults to the moment expansion starts). */
   now?: Date;
@@ -28,16 +31,22 @@ export interface ExpansionContext extends DeploymentContext {
   now: Date;
   /** The GUID of the `newGuid()` call at `site` (a parameter default and the call's number in it). */
   newGuidAt(site: string): string;
+  /** Supplied secure parameters read as `parameters('name')` runtime values (see `ExpandOptions`). */
+  secureParametersAsExpressions: boolean;
 }
 
 /** Fixes the deployment's clock and remembers each `newGuid()` call's value by where it was made. */
-export function expansionContext(context: DeploymentContext): ExpansionContext {
+export function expansionContext(
+  context: DeploymentContext,
+  secureParametersAsExpressions = false,
+): ExpansionContext {
   const guids = new Map<string, string>();
   const fresh = context.newGuid ?? (() => crypto.randomUUID());
   return {
     ...context,
     deploymentName: context.deploymentName ?? 'deployment',
     now: context.now ?? new Date(),
+    secureParametersAsExpressions,
     newGuidAt(site) {
       let guid = guids.get(site);
       if (guid === undefined) guids.set(site, (guid = fresh()));

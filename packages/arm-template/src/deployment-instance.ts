@@ -7,8 +7,9 @@ import type { NestedDeployment, PlannedResource } from './plan.js';
 import { buildResourceId, resourceGroupId, subscriptionLevelId } from './resource-id.js';
 import { type DeclaredResource, type ResourceDirectory, Scope, type UserFunction } from './scope.js';
 import type { ArmTemplate, ResourceDefinition, TypeDefinition } from './template.js';
+import { isSecureDeclaration } from './secure-parameters.js';
 import { checkType } from './type-check.js';
-import { type ArmValue, containsRuntime, RuntimeValue } from './values.js';
+import { type ArmValue, containsRuntime, markExpressionResult, RuntimeValue } from './values.js';
 
 /** Keys of a resource declaration that instruct the deployment and are not part of the request body. */
 const STRUCTURAL_KEYS = new Set([
@@ -159,11 +160,11 @@ export class DeploymentInstance {
         `parameters('${name}')`,
       );
     const [declaredName, definition] = entry;
+    const supplied = Object.entries(this.supplied).find(([n]) => n.toLowerCase() === key);
     const value = this.guard(
       `parameters.${declaredName}`,
       `default value of the parameter '${declaredName}'`,
       () => {
-        const supplied = Object.entries(this.supplied).find(([n]) => n.toLowerCase() === key);
         if (supplied) return supplied[1];
         if ('defaultValue' in definition)
           return evaluateTemplateValue(
@@ -179,15 +180,21 @@ export class DeploymentInstance {
         );
       },
     );
+    const secure = isSecureDeclaration(definition, this.definitions);
     try {
-      checkType(definition, value, `The value of the parameter '${declaredName}'`, this.definitions);
+      checkType(definition, value, `The value of the parameter '${declaredName}'`, this.definitions, secure);
     } catch (error) {
       if (error instanceof ArmTemplateError)
         throw new ArmTemplateError('InvalidTemplateParameter', error.message, `parameters.${declaredName}`);
       throw error;
     }
-    this.parameterValues.set(key, value);
-    return value;
+    // As `bicep snapshot` does: a supplied secret stays the expression that reads it; a default is template text.
+    const kept =
+      secure && supplied && this.context.secureParametersAsExpressions && !containsRuntime(value)
+        ? new RuntimeValue(`parameters('${declaredName}')`)
+        : value;
+    this.parameterValues.set(key, kept);
+    return kept;
   }
 
   /** The value of a variable, computed on first use (ARM variables may be declared in any order). */
@@ -658,6 +665,8 @@ export class DeploymentInstance {
 
   /** The resources of this deployment and its modules, in template order. */
   plan(): PlannedResource[] {
+    // ARM checks every parameter's value against its declaration before it deploys, used or not.
+    for (const name of Object.keys(this.template.parameters ?? {})) this.parameter(name);
     const planned: PlannedResource[] = [];
     for (const instance of this.instances()) {
       if (instance.existing) continue;
@@ -720,11 +729,14 @@ export class DeploymentInstance {
             evaluateTemplateValue(output.copy.count, this.baseScope, `${at}.copy.count`),
             `${at}.copy.count`,
           );
-          value = Array.from({ length: count }, (_v, i) =>
-            evaluateTemplateValue(
-              output.copy?.input,
-              this.baseScope.withCopyIndex('__output', i),
-              `${at}.copy.input`,
+          // An output loop is one value to ARM: written whole as one expression while any item is runtime.
+          value = markExpressionResult(
+            Array.from({ length: count }, (_v, i) =>
+              evaluateTemplateValue(
+                output.copy?.input,
+                this.baseScope.withCopyIndex('__output', i),
+                `${at}.copy.input`,
+              ),
             ),
           );
         } else value = evaluateTemplateValue(output.value, this.baseScope, `${at}.value`);

@@ -7,9 +7,17 @@ import {
 import { DeploymentInstance } from './deployment-instance.js';
 import { ArmTemplateError } from './errors.js';
 import { orderIntoWaves } from './graph.js';
+import { suppliedSecrets, withoutSecrets } from './secure-parameters.js';
 import type { ExpansionDiagnostic, NestedDeployment, PlannedResource } from './plan.js';
 import type { ArmTemplate } from './template.js';
-import { type ArmValue, containsRuntime, isArmObject, RuntimeValue } from './values.js';
+import {
+  type ArmValue,
+  containsRuntime,
+  isArmObject,
+  isExpressionResult,
+  RuntimeValue,
+  toExpressionText,
+} from './values.js';
 
 /** What `expandTemplate` needs besides the template. */
 export interface ExpandOptions {
@@ -24,6 +32,13 @@ export interface ExpandOptions {
    * `bicep snapshot` predicts. Off by default: a deployment engine should ask the resolver for the real state.
    */
   predictDeclaredState?: boolean;
+  /**
+   * Keeps every supplied secure parameter (`securestring`, `secureobject`) as the expression `parameters('name')`,
+   * and whatever is computed from it as a runtime expression, exactly where `bicep snapshot` keeps them: for
+   * showing an expansion without its secrets. Off by default: a deployment needs the values (such an expansion
+   * cannot be finished).
+   */
+  secureParametersAsExpressions?: boolean;
 }
 
 /** The result of expanding a template: the plan, its order and the outputs. */
@@ -131,6 +146,15 @@ function expandOnce(
   return { top, resources: top.plan() };
 }
 
+/** Runs one evaluation of the template; an error never carries a supplied secure value. */
+function withSecretsHidden<T>(template: ArmTemplate, options: ExpandOptions, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    throw withoutSecrets(error, suppliedSecrets(template, options.parameters ?? {}));
+  }
+}
+
 /**
  * Expands an ARM template (classic or languageVersion 2.0) with parameter values in a deployment context:
  * every resource with its id and request body, nested deployments flattened, the dependency order, and the outputs.
@@ -138,9 +162,11 @@ function expandOnce(
  */
 export function expandTemplate(template: ArmTemplate, options: ExpandOptions): TemplateExpansion {
   // One clock and one set of GUIDs for the plan and for every evaluation that finishes it.
-  const context = expansionContext(options.context);
-  const { top, resources } = expandOnce(template, options, context);
-  const outputs = unwrapOutputs(top.outputs());
+  const context = expansionContext(options.context, options.secureParametersAsExpressions === true);
+  const { top, resources, outputs } = withSecretsHidden(template, options, () => {
+    const once = expandOnce(template, options, context);
+    return { ...once, outputs: unwrapOutputs(once.top.outputs()) };
+  });
   const active = resources.filter((r) => r.condition);
   const order = orderIntoWaves(new Map(active.map((r) => [r.id, r.dependsOn])));
   const diagnostics: ExpansionDiagnostic[] = active
@@ -153,12 +179,16 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
     }));
   return {
     resources,
-    deployments: top.nestedDeployments(),
+    deployments: withSecretsHidden(template, options, () => top.nestedDeployments()),
     order,
     outputs,
     diagnostics,
     finishResource(resourceId, resolver) {
-      const again = expandOnce(template, { ...options, resolver }, context).resources;
+      const again = withSecretsHidden(
+        template,
+        options,
+        () => expandOnce(template, { ...options, resolver }, context).resources,
+      );
       const found = again.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
       if (!found)
         throw new ArmTemplateError(
@@ -169,7 +199,9 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
       return requireKnown(found.body, `The resource '${found.id}'`);
     },
     finishOutputs(resolver) {
-      const again = unwrapOutputs(expandOnce(template, { ...options, resolver }, context).top.outputs());
+      const again = withSecretsHidden(template, options, () =>
+        unwrapOutputs(expandOnce(template, { ...options, resolver }, context).top.outputs()),
+      );
       for (const [name, value] of Object.entries(again)) requireKnown(value, `The output '${name}'`);
       return again;
     },
@@ -179,6 +211,7 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
 /** A value with runtime parts written as ARM expression strings (`"[reference(...)]"`), as `bicep snapshot` prints them. */
 export function renderForSnapshot(value: ArmValue): unknown {
   if (value instanceof RuntimeValue) return `[${value.expression}]`;
+  if (isExpressionResult(value) && containsRuntime(value)) return `[${toExpressionText(value)}]`;
   if (Array.isArray(value)) return value.map(renderForSnapshot);
   if (isArmObject(value))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderForSnapshot(v)]));

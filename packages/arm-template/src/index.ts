@@ -16,3 +16,4 @@ export { orderIntoWaves } from './graph.js';
 export { uniqueString, deterministicGuid } from './functions/hashing.js';
 export { builtInFunctionNames } from './functions/registry.js';
 export { evaluateExpression } from './evaluate-expression.js';
+export { AZURE_CLOUD_ENVIRONMENT } from './environment.js';

@@ -53,14 +53,12 @@ function referenceTo(
     .filter((x) => x !== undefined)
     .map((x) => toExpressionText(x as string))
     .join(', ')}${full ? ", 'full'" : ''})`;
-  const members: Record<string, ArmValue> =
-    full && declared ? { id: declared.id, name: declared.name, type: declared.type } : {};
-  if (full && version) members.apiVersion = version;
-  if (body && declared) {
-    const source = full ? { ...members, ...body } : body.properties;
-    if (isArmObject(source ?? null)) return predicted(text, source as ArmObject);
-  }
-  return new RuntimeValue(text, members);
+  // `bicep snapshot` predicts the properties the template declares, also through a full reference; the rest of a
+  // full reference (id, location, …) it keeps runtime.
+  const properties = body?.properties ?? null;
+  if (declared && isArmObject(properties))
+    return full ? predicted(text, { properties }) : predicted(text, properties);
+  return new RuntimeValue(text);
 }
 
 /**
