@@ -96,6 +96,33 @@ describe('runtime state', () => {
     expect(expansion.finishOutputs(full)).toEqual({ ip: '20.1.2.3' });
   });
 
+  it("reads the resource group's tags from its state, as ARM does, and leaves them runtime until the resolver has it", () => {
+    const groupId = '/subscriptions/00000000-0000-0000-0000-0000000000c1/resourceGroups/rg';
+    const tagged: ArmTemplate = {
+      resources: [
+        {
+          type: 'Microsoft.Network/networkSecurityGroups',
+          apiVersion: '2024-05-01',
+          name: 'nsg',
+          location: '[resourceGroup().location]',
+          tags: '[resourceGroup().tags]',
+        },
+      ],
+    };
+    const expansion = expandTemplate(tagged, { context });
+    const [nsg] = expansion.resources;
+    expect(nsg?.body).toEqual({ location: 'westeurope', tags: new RuntimeValue('resourceGroup().tags') });
+    expect(nsg?.pending).toBe(true);
+    const resolver: RuntimeResolver = {
+      reference: (id, _version, full) =>
+        id === groupId && full ? { id, name: 'rg', tags: { owner: 'platform' }, properties: {} } : undefined,
+    };
+    expect(expansion.finishResource(nsg?.id as string, resolver)).toEqual({
+      location: 'westeurope',
+      tags: { owner: 'platform' },
+    });
+  });
+
   it('references() answers every instance of a collection in copy order, from the resolver, and dependsOn them', () => {
     const looped: ArmTemplate = {
       languageVersion: '2.0',

@@ -5,6 +5,9 @@ import { type ArmObject, type ArmValue, isArmObject, RuntimeValue, toExpressionT
 import { arity, intArg, stringArg } from './arguments.js';
 import type { ArmFunction, FunctionFamily } from './registry.js';
 
+/** The api-version `resourceGroup()` reads the group's state with. */
+const RESOURCE_GROUP_API_VERSION = '2024-03-01';
+
 function reference(args: ArmValue[], scope: Scope): ArmValue {
   arity('reference', args, 1, 3);
   const target = stringArg('reference', args, 0);
@@ -119,13 +122,24 @@ export const resourceFunctions: FunctionFamily = {
     apply: (args, scope) => {
       arity('resourceGroup', args, 0);
       const c = scope.context;
-      return {
+      const known = {
         id: resourceGroupId(c.subscriptionId, c.resourceGroup),
         name: c.resourceGroup,
         type: 'Microsoft.Resources/resourceGroups',
         location: c.location,
-        properties: { provisioningState: 'Succeeded' },
       };
+      // Its tags, managedBy and properties are the group's state: read like a reference, runtime until known.
+      const state = scope.resolver?.reference(known.id, RESOURCE_GROUP_API_VERSION, true);
+      if (isArmObject(state ?? null)) {
+        const { tags, managedBy, properties } = state as ArmObject;
+        return {
+          ...known,
+          ...Object.fromEntries(
+            Object.entries({ tags, managedBy, properties }).filter(([, v]) => v !== undefined),
+          ),
+        };
+      }
+      return new RuntimeValue('resourceGroup()', known);
     },
   },
   subscription: {

@@ -1,6 +1,7 @@
 // reference() to a resource of the same deployment, as bicep snapshot predicts it: the properties the template
 // declares are known (also through a full reference), what only the service fills in (provisioningState) and the
-// rest of a full reference (location) stay runtime, and environment() is the cloud's, known at deployment only.
+// rest of a full reference (location) stay runtime; environment() and the resource group's tags are the cloud's,
+// known at deployment only.
 param prefix string = '10.40.0.0/16'
 
 resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
@@ -15,6 +16,7 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
 resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: 'nsg-ref'
   location: resourceGroup().location
+  tags: resourceGroup().tags
   properties: {
     securityRules: [
       {
