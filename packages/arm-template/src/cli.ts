@@ -5,7 +5,8 @@ import { readParameterValues } from './parameters.js';
 import type { ArmValue } from './values.js';
 
 const USAGE = `Usage: arm-template expand TEMPLATE.json [--parameters FILE]... [--param NAME=VALUE]...
-  --tenant-id ID --subscription-id ID --resource-group NAME --location LOCATION [--deployment-name NAME]`;
+  --tenant-id ID --subscription-id ID [--resource-group NAME] --location LOCATION [--deployment-name NAME]
+  (without --resource-group the deployment is at subscription scope, and --location is its location)`;
 
 const CONTEXT_FLAGS: Record<string, string> = {
   '--tenant-id': 'tenantId',
@@ -51,7 +52,7 @@ function parseArguments(args: string[]) {
     else throw new Error(`Unknown option ${flag}.\n${USAGE}`);
   }
   for (const [flag, key] of Object.entries(CONTEXT_FLAGS)) {
-    if (key !== 'deploymentName' && !context[key])
+    if (key !== 'deploymentName' && key !== 'resourceGroup' && !context[key])
       throw new Error(`The option ${flag} is required.\n${USAGE}`);
   }
   return { templatePath, parameters, context };

@@ -4,7 +4,12 @@ import type { ArmValue } from './values.js';
 export interface DeploymentContext {
   tenantId: string;
   subscriptionId: string;
-  resourceGroup: string;
+  /**
+   * The resource group a deployment at resource group scope runs in. Leave it out for a deployment at subscription
+   * scope (a template whose `$schema` is `subscriptionDeploymentTemplate.json`, Bicep `targetScope = 'subscription'`).
+   */
+  resourceGroup?: string;
+  /** The resource group's location, or at subscription scope the deployment's (`deployment().location`). */
   location: string;
   /** The deployment name; defaults to `deployment`. */
   deploymentName?: string;
@@ -31,6 +36,8 @@ export interface ExpansionContext extends DeploymentContext {
   now: Date;
   /** The GUID of the `newGuid()` call at `site` (a parameter default and the call's number in it). */
   newGuidAt(site: string): string;
+  /** The location an enclosing deployment declares for the resource group with this id, if it creates it. */
+  declaredGroupLocation?: (groupId: string) => string | undefined;
   /** Supplied secure parameters read as `parameters('name')` runtime values (see `ExpandOptions`). */
   secureParametersAsExpressions: boolean;
 }

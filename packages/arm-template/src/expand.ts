@@ -6,6 +6,7 @@ import {
 } from './context.js';
 import { DeploymentInstance } from './deployment-instance.js';
 import { ArmTemplateError } from './errors.js';
+import { checkDeploymentScope, type DeploymentScope } from './deployment-scope.js';
 import { orderIntoWaves } from './graph.js';
 import { suppliedSecrets, withoutSecrets } from './secure-parameters.js';
 import type { ExpansionDiagnostic, NestedDeployment, PlannedResource } from './plan.js';
@@ -43,6 +44,8 @@ export interface ExpandOptions {
 
 /** The result of expanding a template: the plan, its order and the outputs. */
 export interface TemplateExpansion {
+  /** Where the deployment itself runs: its resource group, or (none) the subscription. */
+  deploymentScope: DeploymentScope;
   /** Every resource of the deployment, modules flattened, including those whose condition is false. */
   resources: PlannedResource[];
   /** The nested deployments (Bicep modules), flattened, for callers that record them as ARM does. */
@@ -89,28 +92,6 @@ function unwrapOutputs(outputs: Record<string, ArmValue>): Record<string, ArmVal
   );
 }
 
-const OTHER_SCOPES: [RegExp, string][] = [
-  [/subscriptionDeploymentTemplate\.json/i, 'subscription'],
-  [/managementGroupDeploymentTemplate\.json/i, 'management group'],
-  [/tenantDeploymentTemplate\.json/i, 'tenant'],
-];
-
-/**
- * Bicep writes a template's target scope into its `$schema`. The engine expands deployments at resource group scope
- * only: expanding one written for another scope would give every resource a resource group id it will never have.
- */
-function checkResourceGroupSchema(template: ArmTemplate): void {
-  const schema = template.$schema ?? '';
-  const other = OTHER_SCOPES.find(([pattern]) => pattern.test(schema));
-  if (other) {
-    throw new ArmTemplateError(
-      'InvalidTemplate',
-      `The template's $schema '${schema}' is for a deployment at ${other[1]} scope, and this engine expands deployments at resource group scope only; deploy a resource group template (Bicep: targetScope = 'resourceGroup').`,
-      '$schema',
-    );
-  }
-}
-
 function expandOnce(
   template: ArmTemplate,
   options: ExpandOptions,
@@ -132,7 +113,7 @@ function expandOnce(
       'languageVersion',
     );
   }
-  checkResourceGroupSchema(template);
+  checkDeploymentScope(template, options.context);
   const top = new DeploymentInstance(
     template,
     options.parameters ?? {},
@@ -178,6 +159,12 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
       target: r.id,
     }));
   return {
+    deploymentScope: {
+      subscriptionId: options.context.subscriptionId,
+      ...(options.context.resourceGroup === undefined
+        ? {}
+        : { resourceGroup: options.context.resourceGroup }),
+    },
     resources,
     deployments: withSecretsHidden(template, options, () => top.nestedDeployments()),
     order,

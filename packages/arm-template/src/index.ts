@@ -5,6 +5,7 @@
 export { expandTemplate, renderForSnapshot, toSnapshot } from './expand.js';
 export type { ExpandOptions, TemplateExpansion } from './expand.js';
 export type { DeploymentContext, RuntimeResolver } from './context.js';
+export type { DeploymentScope } from './deployment-scope.js';
 export type { PlannedResource, ExpansionDiagnostic, NestedDeployment } from './plan.js';
 export type { ArmTemplate } from './template.js';
 export { ArmTemplateError } from './errors.js';

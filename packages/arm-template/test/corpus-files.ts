@@ -16,3 +16,23 @@ export function findParamFiles(root: string): string[] {
     return entry.endsWith('.bicepparam') ? [path] : [];
   });
 }
+
+/** A deployment context as the `bicep snapshot` flags give it: a resource group, or none at subscription scope. */
+export interface CorpusContext {
+  tenantId: string;
+  subscriptionId: string;
+  resourceGroup?: string;
+  location: string;
+  deploymentName?: string;
+}
+
+/**
+ * The context a compiled template deploys in: without the resource group when Bicep wrote it for subscription scope
+ * (`targetScope = 'subscription'`), as `bicep snapshot` is run for it.
+ */
+export function contextForTemplate(template: unknown, context: Required<CorpusContext>): CorpusContext {
+  const schema = String((template as { $schema?: unknown }).$schema ?? '');
+  if (!/subscriptionDeploymentTemplate\.json/i.test(schema)) return context;
+  const { resourceGroup: _group, ...atSubscription } = context;
+  return atSubscription;
+}

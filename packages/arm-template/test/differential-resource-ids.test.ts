@@ -9,7 +9,7 @@ import {
   expandTemplate,
   readParameterValues,
 } from '../src/index.js';
-import { findParamFiles } from './corpus-files.js';
+import { contextForTemplate, findParamFiles } from './corpus-files.js';
 import {
   functionCaseStrings,
   fixturesFromStrings,
@@ -51,7 +51,7 @@ async function corpusFixtures(): Promise<IdFixture[]> {
   return compiled.flatMap((c) =>
     expandTemplate(c.template as ArmTemplate, {
       parameters: readParameterValues(c.parameters),
-      context: { ...context, deploymentName: 'ids' },
+      context: contextForTemplate(c.template, { ...context, deploymentName: 'ids' }),
     }).resources.map((r) => ({ type: r.type, names: r.name.split('/') })),
   );
 }

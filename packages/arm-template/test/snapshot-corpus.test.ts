@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { dirname, join, relative, resolve } from 'node:path';
-import { findParamFiles } from './corpus-files.js';
+import { contextForTemplate, findParamFiles } from './corpus-files.js';
 import { fileURLToPath } from 'node:url';
 import { buildParamsWithBicep, snapshotWithBicep } from '@azpn/bicep';
 import { type ArmTemplate, expandTemplate, readParameterValues, toSnapshot } from '../src/index.js';
@@ -51,21 +51,22 @@ function differences(expected: unknown, actual: unknown, path: string, out: stri
 const corpus = [...findParamFiles(join(repo, 'bicep')), ...findParamFiles(join(here, 'corpus'))];
 
 describe('expansion against bicep snapshot (the real ARM engine) on every .bicepparam of the repo and the corpus, runtime expressions included', () => {
-  it('finds the corpus', () => {
+  it('finds the corpus, subscription-scope templates included', () => {
+    expect(corpus.filter((f) => /corpus[\\/]subscription-/.test(f)).length).toBeGreaterThanOrEqual(2);
     expect(corpus.filter((f) => f.includes(`${join('test', 'corpus')}`)).length).toBeGreaterThanOrEqual(7);
   });
 
   it.each(corpus.map((f) => [relative(repo, f), f]))(
     '%s gives the same predicted resources and outputs',
     async (_name, file) => {
-      const [snapshot, compiled] = await Promise.all([
-        snapshotWithBicep(file, context),
-        buildParamsWithBicep(file),
-      ]);
+      const compiled = await buildParamsWithBicep(file);
+      // A subscription-scope template is snapshot and expanded without a resource group.
+      const where = contextForTemplate(compiled.template, context);
+      const snapshot = await snapshotWithBicep(file, where);
       const ours = toSnapshot(
         expandTemplate(compiled.template as ArmTemplate, {
           parameters: readParameterValues(compiled.parameters),
-          context,
+          context: where,
           predictDeclaredState: true,
           secureParametersAsExpressions: true,
         }),

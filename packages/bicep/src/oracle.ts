@@ -18,7 +18,9 @@ export type ConsoleResult = { ok: true; value: unknown } | { ok: false; error: s
 export interface SnapshotContext {
   tenantId: string;
   subscriptionId: string;
-  resourceGroup: string;
+  /** The resource group; leave it out for a subscription-scope template (`targetScope = 'subscription'`). */
+  resourceGroup?: string;
+  /** The resource group's location, or the deployment's location at subscription scope. */
   location: string;
   deploymentName?: string;
 }
@@ -156,7 +158,8 @@ export async function snapshotWithBicep(
     try {
       const args = ['snapshot', copy, '--mode', 'overwrite'];
       args.push('--tenant-id', context.tenantId, '--subscription-id', context.subscriptionId);
-      args.push('--resource-group', context.resourceGroup, '--location', context.location);
+      if (context.resourceGroup !== undefined) args.push('--resource-group', context.resourceGroup);
+      args.push('--location', context.location);
       if (context.deploymentName) args.push('--deployment-name', context.deploymentName);
       await execBicep(bicep, args);
       return JSON.parse(await readFile(written, 'utf8')) as BicepSnapshot;

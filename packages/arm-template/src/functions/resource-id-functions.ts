@@ -69,6 +69,8 @@ function strings(name: string, args: ArmValue[], min: number): string[] {
 }
 
 function resourceId(args: ArmValue[], scope: Scope): string {
+  // At subscription scope there is no resource group to default to: ARM reads it as subscriptionResourceId.
+  if (scope.context.resourceGroup === undefined) return subscriptionResourceId(args, scope);
   const { leading, tail } = readIdArguments('resourceId', strings('resourceId', args, 2), 2);
   const subscriptionId =
     leading.length === 2

@@ -1,4 +1,4 @@
-import { functionError } from '../errors.js';
+import { ArmTemplateError, functionError } from '../errors.js';
 import { resourceGroupId } from '../resource-id.js';
 import type { Scope } from '../scope.js';
 import { type ArmObject, type ArmValue, isArmObject, RuntimeValue, toExpressionText } from '../values.js';
@@ -122,6 +122,11 @@ export const resourceFunctions: FunctionFamily = {
     apply: (args, scope) => {
       arity('resourceGroup', args, 0);
       const c = scope.context;
+      if (c.resourceGroup === undefined)
+        throw new ArmTemplateError(
+          'InvalidTemplate',
+          "The deployment metadata 'resourceGroup' is not valid. A deployment at subscription scope has no resource group: read it in a module scoped to one (Bicep: scope: resourceGroup(name)).",
+        );
       const known = {
         id: resourceGroupId(c.subscriptionId, c.resourceGroup),
         name: c.resourceGroup,
