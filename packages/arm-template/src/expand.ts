@@ -171,26 +171,25 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
     outputs,
     diagnostics,
     finishResource(resourceId, resolver) {
-      const again = withSecretsHidden(
-        template,
-        options,
-        () => expandOnce(template, { ...options, resolver }, context).resources,
-      );
-      const found = again.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
-      if (!found)
-        throw new ArmTemplateError(
-          'InvalidTemplate',
-          `The resource '${resourceId}' is not part of this deployment.`,
-          resourceId,
-        );
-      return requireKnown(found.body, `The resource '${found.id}'`);
+      return withSecretsHidden(template, options, () => {
+        const again = expandOnce(template, { ...options, resolver }, context).resources;
+        const found = again.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
+        if (!found)
+          throw new ArmTemplateError(
+            'InvalidTemplate',
+            `The resource '${resourceId}' is not part of this deployment.`,
+            resourceId,
+          );
+        // A runtime expression names the values it was computed from, secure ones included.
+        return requireKnown(found.body, `The resource '${found.id}'`);
+      });
     },
     finishOutputs(resolver) {
-      const again = withSecretsHidden(template, options, () =>
-        unwrapOutputs(expandOnce(template, { ...options, resolver }, context).top.outputs()),
-      );
-      for (const [name, value] of Object.entries(again)) requireKnown(value, `The output '${name}'`);
-      return again;
+      return withSecretsHidden(template, options, () => {
+        const again = unwrapOutputs(expandOnce(template, { ...options, resolver }, context).top.outputs());
+        for (const [name, value] of Object.entries(again)) requireKnown(value, `The output '${name}'`);
+        return again;
+      });
     },
   };
 }

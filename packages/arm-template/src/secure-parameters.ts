@@ -32,9 +32,15 @@ export function suppliedSecrets(
   });
 }
 
+/** The forms a secret takes in a message: raw, JSON-escaped, and as an ARM string literal (quotes doubled). */
+function formsOf(text: string): string[] {
+  return [...new Set([text, JSON.stringify(text).slice(1, -1), text.replace(/'/g, "''")])];
+}
+
 /**
- * An error with every supplied secret replaced by its `[parameters('name')]` expression, raw and JSON-escaped:
- * template functions quote the values they refuse (`int('…')`), and an error reaches deployment records and logs.
+ * An error with every supplied secret replaced by its `[parameters('name')]` expression, in every form it can take:
+ * template functions quote the values they refuse (`int('…')`), a runtime expression carries the values it was
+ * computed from, and an error reaches deployment records and logs.
  */
 export function withoutSecrets(error: unknown, secrets: { text: string; standIn: string }[]): unknown {
   if (!(error instanceof ArmTemplateError) || secrets.length === 0) return error;
@@ -42,7 +48,7 @@ export function withoutSecrets(error: unknown, secrets: { text: string; standIn:
   const ordered = [...secrets].sort((a, b) => b.text.length - a.text.length);
   const scrub = (text: string) =>
     ordered.reduce(
-      (t, s) => t.split(s.text).join(s.standIn).split(JSON.stringify(s.text).slice(1, -1)).join(s.standIn),
+      (t, s) => formsOf(s.text).reduce((inner, form) => inner.split(form).join(s.standIn), t),
       text,
     );
   const target = error.target === undefined ? undefined : scrub(error.target);

@@ -15,13 +15,14 @@ const context = {
   resourceGroup: 'rg',
   location: 'westeurope',
 };
-// A quote and a backslash, so the JSON-escaped form differs from the raw one and both can be looked for.
-const secret = 'Pa"ss\\w0rd-Secret';
+// Both quotes and a backslash, so the raw, JSON-escaped and ARM-literal forms differ and each can be looked for.
+const secret = 'Pa"s\'s\\w0rd-Secret';
 const apiKey = 'api-key-0123456789';
 
-/** Every form a secret could take in printed output: raw and JSON-escaped. */
+/** Every form a secret could take in printed output: raw, JSON-escaped, an ARM string literal's body. */
 function leaks(text: string): string[] {
-  return [secret, JSON.stringify(secret).slice(1, -1), apiKey].filter((form) => text.includes(form));
+  const forms = [secret, JSON.stringify(secret).slice(1, -1), secret.replace(/'/g, "''"), apiKey];
+  return forms.filter((form) => text.includes(form));
 }
 
 /** A template where secure parameters flow into properties, functions, a module's parameters and outputs. */
@@ -165,6 +166,36 @@ describe('secure parameters never appear in clear', () => {
       );
       expect(notAllowed.message).toMatch(/parameter 'tier'.*not one of the allowed values/);
       expect(leaks(notAllowed.message)).toEqual([]);
+    }
+  });
+
+  it('a runtime value that still waits for state is named without the secure value it was computed from', () => {
+    const waiting: ArmTemplate = {
+      parameters: { password: { type: 'securestring' } },
+      resources: [
+        { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name: 'pip', location: 'x' },
+        {
+          type: 'Microsoft.Network/networkSecurityGroups',
+          apiVersion: '2024-05-01',
+          name: 'nsg',
+          location: 'x',
+          tags: { both: "[format('{0}/{1}', parameters('password'), reference('pip').ipAddress)]" },
+        },
+      ],
+      outputs: {
+        both: { type: 'string', value: "[concat(parameters('password'), reference('pip').ipAddress)]" },
+      },
+    };
+    const expansion = expandTemplate(waiting, { parameters: { password: secret }, context });
+    const unknown = { reference: () => undefined };
+    const nsg = expansion.resources.find((r) => r.name === 'nsg')!;
+    for (const error of [
+      failure(() => expansion.finishResource(nsg.id, unknown)),
+      failure(() => expansion.finishOutputs(unknown)),
+    ]) {
+      expect(error.code).toBe('RuntimeValueRequired');
+      expect(error.message).toContain("[parameters('password')]");
+      expect(leaks(error.message)).toEqual([]);
     }
   });
 });
