@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Every `.bicepparam` file under `root` (none when `root` does not exist), skipping hidden folders. */
 export function findParamFiles(root: string): string[] {
@@ -33,6 +33,18 @@ export interface CorpusContext {
 export function contextForTemplate(template: unknown, context: Required<CorpusContext>): CorpusContext {
   const schema = String((template as { $schema?: unknown }).$schema ?? '');
   if (!/subscriptionDeploymentTemplate\.json/i.test(schema)) return context;
+  const { resourceGroup: _group, ...atSubscription } = context;
+  return atSubscription;
+}
+
+/**
+ * The context a `.bicepparam` file deploys in, read from the `targetScope` of the Bicep file it uses, so the snapshot
+ * can start before the compile that confirms it (`contextForTemplate`).
+ */
+export function contextForParamFile(paramFile: string, context: Required<CorpusContext>): CorpusContext {
+  const using = /^using\s+'([^']+\.bicep)'/m.exec(readFileSync(paramFile, 'utf8'))?.[1];
+  const source = using === undefined ? '' : readFileSync(join(dirname(paramFile), using), 'utf8');
+  if (!/^targetScope\s*=\s*'subscription'/m.test(source)) return context;
   const { resourceGroup: _group, ...atSubscription } = context;
   return atSubscription;
 }
