@@ -17,11 +17,30 @@ const CONTEXT_FLAGS: Record<string, string> = {
 };
 
 function readJson(path: string, what: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new Error(`Cannot read the ${what} ${path}: ${(error as Error).message}`, { cause: error });
   }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`The ${what} ${path} is not valid JSON${whereInvalid(error)}: fix it and run again.`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Where JSON.parse stopped, without the excerpt of the text it may quote: a parameters file holds secure values.
+ */
+function whereInvalid(error: unknown): string {
+  const message = (error as Error).message;
+  const line = /line (\d+) column (\d+)/.exec(message);
+  if (line) return ` (line ${line[1]}, column ${line[2]})`;
+  const position = /at position (\d+)/.exec(message);
+  return position ? ` (at character ${position[1]})` : '';
 }
 
 /** An inline `--param` value: JSON when it parses as JSON, otherwise the text itself. */

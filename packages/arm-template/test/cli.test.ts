@@ -126,4 +126,13 @@ describe('arm-template expand (the CLI)', () => {
     expect(withGroup.code).toBe(2);
     expect(withGroup.stderr).toContain('deploy it at subscription scope, without a resource group');
   });
+
+  it('says where a parameters file is not valid JSON without quoting its text, which holds secure values', async () => {
+    const broken = join(dir, 'broken.parameters.json');
+    writeFileSync(broken, '{"parameters": {"password": {"value": TopS3cretValue}}}');
+    const result = await run(['expand', template, '--parameters', broken, ...contextArgs]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The parameters file ${broken} is not valid JSON`);
+    expect(result.stderr).not.toMatch(/TopS3cret|value/);
+  });
 });

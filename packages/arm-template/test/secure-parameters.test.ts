@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { toSnapshot } from '../src/index.js';
-import { type ArmTemplate, ArmTemplateError, expandTemplate } from '../src/index.js';
+import { type ArmTemplate, ArmTemplateError, expandTemplate, readParameterValues } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, '../bin/arm-template.js');
@@ -197,5 +197,13 @@ describe('secure parameters never appear in clear', () => {
       expect(error.message).toContain("[parameters('password')]");
       expect(leaks(error.message)).toEqual([]);
     }
+  });
+
+  it('a broken parametersJson (bicep build-params output) is refused without quoting its text', () => {
+    const error = failure(() =>
+      readParameterValues({ parametersJson: `{"parameters": {"password": {"value": ${apiKey}}}}` }),
+    );
+    expect(error.code).toBe('InvalidTemplateParameter');
+    expect(leaks(error.message)).toEqual([]);
   });
 });
