@@ -3,10 +3,10 @@
  * the forwarder (and every other `bicep/**` parameters file) plus the test corpus.
  */
 import { dirname, join, relative, resolve } from 'node:path';
-import { findParamFiles } from '../test/corpus-files.js';
+import { contextForTemplate, findParamFiles } from '../test/corpus-files.js';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildParamsWithBicep, snapshotWithBicep } from '../../bicep/src/oracle.js';
+import { buildParamsWithBicep, snapshotWithBicep } from '@azpn/bicep';
 import { type ArmTemplate, type ArmValue, expandTemplate, readParameterValues } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,6 +16,7 @@ const context = {
   subscriptionId: '00000000-0000-0000-0000-0000000000b1',
   resourceGroup: 'rg-bench',
   location: 'westeurope',
+  deploymentName: 'bench',
 };
 
 function median(values: number[]): number {
@@ -37,9 +38,11 @@ export default async function bench(): Promise<Record<string, number>> {
       .replace(/[^A-Za-z0-9]+/g, '_')
       .replace(/_bicepparam$/, '');
     const compiled = await buildParamsWithBicep(file);
+    // Subscription-scope templates deploy (and snapshot) without a resource group.
+    const where = contextForTemplate(compiled.template, context);
     const options = {
       parameters: readParameterValues(compiled.parameters) as Record<string, ArmValue>,
-      context,
+      context: where,
       predictDeclaredState: true,
     };
     const template = compiled.template as ArmTemplate;
@@ -52,11 +55,11 @@ export default async function bench(): Promise<Record<string, number>> {
       expandTimes.push(performance.now() - start);
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed - heapBefore);
     }
-    await snapshotWithBicep(file, context); // the first call pays for the .NET start-up cache
+    await snapshotWithBicep(file, where); // the first call pays for the .NET start-up cache
     const snapshotTimes: number[] = [];
     for (let i = 0; i < 2; i++) {
       const start = performance.now();
-      await snapshotWithBicep(file, context);
+      await snapshotWithBicep(file, where);
       snapshotTimes.push(performance.now() - start);
     }
     const expandMs = median(expandTimes);

@@ -5,7 +5,8 @@ import { readParameterValues } from './parameters.js';
 import type { ArmValue } from './values.js';
 
 const USAGE = `Usage: arm-template expand TEMPLATE.json [--parameters FILE]... [--param NAME=VALUE]...
-  --tenant-id ID --subscription-id ID --resource-group NAME --location LOCATION [--deployment-name NAME]`;
+  --tenant-id ID --subscription-id ID [--resource-group NAME] --location LOCATION [--deployment-name NAME]
+  (without --resource-group the deployment is at subscription scope, and --location is its location)`;
 
 const CONTEXT_FLAGS: Record<string, string> = {
   '--tenant-id': 'tenantId',
@@ -16,11 +17,30 @@ const CONTEXT_FLAGS: Record<string, string> = {
 };
 
 function readJson(path: string, what: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new Error(`Cannot read the ${what} ${path}: ${(error as Error).message}`, { cause: error });
   }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`The ${what} ${path} is not valid JSON${whereInvalid(error)}: fix it and run again.`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Where JSON.parse stopped, without the excerpt of the text it may quote: a parameters file holds secure values.
+ */
+function whereInvalid(error: unknown): string {
+  const message = (error as Error).message;
+  const line = /line (\d+) column (\d+)/.exec(message);
+  if (line) return ` (line ${line[1]}, column ${line[2]})`;
+  const position = /at position (\d+)/.exec(message);
+  return position ? ` (at character ${position[1]})` : '';
 }
 
 /** An inline `--param` value: JSON when it parses as JSON, otherwise the text itself. */
@@ -51,7 +71,7 @@ function parseArguments(args: string[]) {
     else throw new Error(`Unknown option ${flag}.\n${USAGE}`);
   }
   for (const [flag, key] of Object.entries(CONTEXT_FLAGS)) {
-    if (key !== 'deploymentName' && !context[key])
+    if (key !== 'deploymentName' && key !== 'resourceGroup' && !context[key])
       throw new Error(`The option ${flag} is required.\n${USAGE}`);
   }
   return { templatePath, parameters, context };
@@ -61,10 +81,12 @@ function main(): number {
   try {
     const { templatePath, parameters, context } = parseArguments(process.argv.slice(2));
     const template = readJson(templatePath, 'template') as Parameters<typeof expandTemplate>[0];
-    // The CLI prints what `bicep snapshot` would, so it predicts state from declarations the same way.
+    // The CLI prints what `bicep snapshot` would: it predicts state from declarations the same way, and keeps
+    // secure parameters as the expressions that read them.
     const expansion = expandTemplate(template, {
       parameters,
       predictDeclaredState: true,
+      secureParametersAsExpressions: true,
       context: context as unknown as Parameters<typeof expandTemplate>[1]['context'],
     });
     process.stdout.write(`${JSON.stringify(toSnapshot(expansion), null, 2)}\n`);

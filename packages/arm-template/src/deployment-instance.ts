@@ -4,11 +4,13 @@ import { checkResourceConstructs, checkTemplateConstructs } from './unsupported-
 import { ArmTemplateError, atLocation } from './errors.js';
 import { evaluateTemplateValue } from './evaluator.js';
 import type { NestedDeployment, PlannedResource } from './plan.js';
-import { buildResourceId, resourceGroupId, subscriptionLevelId } from './resource-id.js';
+import { type DeploymentScope, scopeId } from './deployment-scope.js';
+import { buildResourceId, subscriptionLevelId } from './resource-id.js';
 import { type DeclaredResource, type ResourceDirectory, Scope, type UserFunction } from './scope.js';
 import type { ArmTemplate, ResourceDefinition, TypeDefinition } from './template.js';
+import { isSecureDeclaration } from './secure-parameters.js';
 import { checkType } from './type-check.js';
-import { type ArmValue, containsRuntime, RuntimeValue } from './values.js';
+import { type ArmValue, containsRuntime, markExpressionResult, RuntimeValue } from './values.js';
 
 /** Keys of a resource declaration that instruct the deployment and are not part of the request body. */
 const STRUCTURAL_KEYS = new Set([
@@ -125,13 +127,17 @@ export class DeploymentInstance {
   }
 
   private deploymentObject(): ArmValue {
+    const contentVersion = this.template.contentVersion ?? '1.0.0.0';
+    // At subscription scope ARM gives the deployment's location and nothing more, as bicep snapshot shows.
+    if (this.context.resourceGroup === undefined)
+      return {
+        name: this.context.deploymentName,
+        properties: { template: { contentVersion } },
+        location: this.context.location,
+      };
     return {
       name: this.context.deploymentName,
-      properties: {
-        template: { contentVersion: this.template.contentVersion ?? '1.0.0.0' },
-        mode: 'Incremental',
-        provisioningState: 'Accepted',
-      },
+      properties: { template: { contentVersion }, mode: 'Incremental', provisioningState: 'Accepted' },
     };
   }
 
@@ -159,11 +165,11 @@ export class DeploymentInstance {
         `parameters('${name}')`,
       );
     const [declaredName, definition] = entry;
+    const supplied = Object.entries(this.supplied).find(([n]) => n.toLowerCase() === key);
     const value = this.guard(
       `parameters.${declaredName}`,
       `default value of the parameter '${declaredName}'`,
       () => {
-        const supplied = Object.entries(this.supplied).find(([n]) => n.toLowerCase() === key);
         if (supplied) return supplied[1];
         if ('defaultValue' in definition)
           return evaluateTemplateValue(
@@ -179,15 +185,21 @@ export class DeploymentInstance {
         );
       },
     );
+    const secure = isSecureDeclaration(definition, this.definitions);
     try {
-      checkType(definition, value, `The value of the parameter '${declaredName}'`, this.definitions);
+      checkType(definition, value, `The value of the parameter '${declaredName}'`, this.definitions, secure);
     } catch (error) {
       if (error instanceof ArmTemplateError)
         throw new ArmTemplateError('InvalidTemplateParameter', error.message, `parameters.${declaredName}`);
       throw error;
     }
-    this.parameterValues.set(key, value);
-    return value;
+    // As `bicep snapshot` does: a supplied secret stays the expression that reads it; a default is template text.
+    const kept =
+      secure && supplied && this.context.secureParametersAsExpressions && !containsRuntime(value)
+        ? new RuntimeValue(`parameters('${declaredName}')`)
+        : value;
+    this.parameterValues.set(key, kept);
+    return kept;
   }
 
   /** The value of a variable, computed on first use (ARM variables may be declared in any order). */
@@ -399,7 +411,7 @@ export class DeploymentInstance {
         : String(evaluateTemplateValue(definition[key], scope, `${path}.${key}`));
     const subscriptionId = optional('subscriptionId');
     const group = optional('resourceGroup');
-    if (isModule) checkModuleScope(definition, name, subscriptionId, group, path);
+    if (isModule) checkModuleScope(definition, name, path);
     else if ((subscriptionId !== undefined || group !== undefined) && definition.existing !== true) {
       throw new ArmTemplateError(
         'InvalidTemplate',
@@ -407,26 +419,53 @@ export class DeploymentInstance {
         path,
       );
     }
+    // A subscription without a resource group is a subscription-level scope; neither is this deployment's scope.
+    const where: DeploymentScope =
+      subscriptionId !== undefined && group === undefined
+        ? { subscriptionId }
+        : this.scopeWith(subscriptionId, group);
     if (definition.scope === undefined) {
-      // An existing resource Bicep scopes to a subscription (`scope: subscription()`) has no resource group.
-      if (subscriptionId !== undefined && group === undefined)
-        return subscriptionLevelId(subscriptionId, type, [name]);
-      return buildResourceId(
-        resourceGroupId(subscriptionId ?? this.context.subscriptionId, group ?? this.context.resourceGroup),
-        type,
-        [name],
-      );
+      if (where.resourceGroup === undefined) return subscriptionLevelId(where.subscriptionId, type, [name]);
+      return buildResourceId(scopeId(where), type, [name]);
     }
     const target = evaluateTemplateValue(definition.scope, scope, `${path}.scope`);
     if (typeof target !== 'string')
       throw new ArmTemplateError('InvalidTemplate', 'The resource scope must be a string.', `${path}.scope`);
     const symbolic = this.lookupSymbolic(target);
-    const scopeId = symbolic
+    const parent = symbolic
       ? symbolic.id
       : target.startsWith('/')
         ? target.replace(/\/$/, '')
-        : `${resourceGroupId(subscriptionId ?? this.context.subscriptionId, group ?? this.context.resourceGroup)}/providers/${target}`;
-    return buildResourceId(scopeId, type, [name]);
+        : `${scopeId(where)}/providers/${target}`;
+    return buildResourceId(parent, type, [name]);
+  }
+
+  /** This deployment's scope, or the one a subscription id and resource group given on a declaration name. */
+  private scopeWith(subscriptionId: string | undefined, group: string | undefined): DeploymentScope {
+    const resourceGroup = group ?? this.context.resourceGroup;
+    return {
+      subscriptionId: subscriptionId ?? this.context.subscriptionId,
+      ...(resourceGroup === undefined ? {} : { resourceGroup }),
+    };
+  }
+
+  /** The location this deployment (or one enclosing it) declares for a resource group it creates. */
+  private declaredGroupLocation(groupId: string): string | undefined {
+    const group = this.instances().find(
+      (i) =>
+        i.condition &&
+        !i.existing &&
+        i.type.toLowerCase() === 'microsoft.resources/resourcegroups' &&
+        i.id.toLowerCase() === groupId.toLowerCase(),
+    );
+    if (!group || this.bodiesInProgress.has(group)) return this.context.declaredGroupLocation?.(groupId);
+    const location = this.evaluateBody(group).body.location;
+    return typeof location === 'string' ? location : undefined;
+  }
+
+  /** Where this deployment deploys its own resources. */
+  deploymentScope(): DeploymentScope {
+    return this.scopeWith(undefined, undefined);
   }
 
   private lookupSymbolic(name: string): ResourceInstance | undefined {
@@ -547,11 +586,25 @@ export class DeploymentInstance {
       instance.definition[key] === undefined
         ? undefined
         : String(evaluateTemplateValue(instance.definition[key], instance.scope, `${instance.path}.${key}`));
+    const subscriptionId = evaluate('subscriptionId');
+    const group = evaluate('resourceGroup');
+    // A module given a subscription and no resource group deploys at that subscription's scope.
+    const target =
+      subscriptionId !== undefined && group === undefined
+        ? { subscriptionId }
+        : this.scopeWith(subscriptionId, group);
     const context: ExpansionContext = {
       ...this.context,
       deploymentName: instance.name,
-      subscriptionId: evaluate('subscriptionId') ?? this.context.subscriptionId,
-      resourceGroup: evaluate('resourceGroup') ?? this.context.resourceGroup,
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      // A deployment at subscription scope has its own location (`deployment().location`); one into a resource group
+      // this deployment creates is in that group's location.
+      location:
+        (target.resourceGroup === undefined
+          ? evaluate('location')
+          : this.declaredGroupLocation(scopeId(target))) ?? this.context.location,
+      declaredGroupLocation: (id) => this.declaredGroupLocation(id),
     };
     const template = (
       innerScope
@@ -648,7 +701,8 @@ export class DeploymentInstance {
           name: i.name,
           parentPath: this.deploymentPath,
           subscriptionId: child.context.subscriptionId,
-          resourceGroup: child.context.resourceGroup,
+          resourceGroup: child.context.resourceGroup ?? '',
+          deploymentScope: child.deploymentScope(),
           resourceIds: child.allPlannedIds(),
           dependsOn: child.inheritedDependencies,
         };
@@ -658,6 +712,8 @@ export class DeploymentInstance {
 
   /** The resources of this deployment and its modules, in template order. */
   plan(): PlannedResource[] {
+    // ARM checks every parameter's value against its declaration before it deploys, used or not.
+    for (const name of Object.keys(this.template.parameters ?? {})) this.parameter(name);
     const planned: PlannedResource[] = [];
     for (const instance of this.instances()) {
       if (instance.existing) continue;
@@ -675,6 +731,7 @@ export class DeploymentInstance {
         apiVersion: instance.apiVersion,
         symbolicName: instance.symbolicName,
         deploymentPath: this.deploymentPath,
+        deploymentScope: this.deploymentScope(),
         condition: instance.condition,
         copy: instance.copy,
         body,
@@ -720,11 +777,14 @@ export class DeploymentInstance {
             evaluateTemplateValue(output.copy.count, this.baseScope, `${at}.copy.count`),
             `${at}.copy.count`,
           );
-          value = Array.from({ length: count }, (_v, i) =>
-            evaluateTemplateValue(
-              output.copy?.input,
-              this.baseScope.withCopyIndex('__output', i),
-              `${at}.copy.input`,
+          // An output loop is one value to ARM: written whole as one expression while any item is runtime.
+          value = markExpressionResult(
+            Array.from({ length: count }, (_v, i) =>
+              evaluateTemplateValue(
+                output.copy?.input,
+                this.baseScope.withCopyIndex('__output', i),
+                `${at}.copy.input`,
+              ),
             ),
           );
         } else value = evaluateTemplateValue(output.value, this.baseScope, `${at}.value`);
@@ -751,28 +811,15 @@ function parentReference(parent: ResourceDefinition): string {
 
 /**
  * A nested deployment deploys where its `subscriptionId`, `resourceGroup` and `scope` say. This engine expands
- * deployments at resource group scope only, so a module at subscription, management group or tenant scope is an
- * error rather than a deployment placed in the parent's resource group.
+ * deployments at resource group and subscription scope, so a module at a management group or the tenant is an
+ * error rather than a deployment placed in the parent's scope.
  */
-function checkModuleScope(
-  definition: ResourceDefinition,
-  name: string,
-  subscriptionId: string | undefined,
-  group: string | undefined,
-  path: string,
-): void {
+function checkModuleScope(definition: ResourceDefinition, name: string, path: string): void {
   if (definition.scope !== undefined) {
     throw new ArmTemplateError(
       'InvalidTemplate',
-      `The nested deployment '${name}' targets the scope '${String(definition.scope)}' (a management group or the tenant), and this engine deploys at resource group scope only; target a resource group.`,
+      `The nested deployment '${name}' targets the scope '${String(definition.scope)}' (a management group or the tenant), and this engine deploys at resource group and subscription scope only; target a resource group or a subscription.`,
       `${path}.scope`,
-    );
-  }
-  if (subscriptionId !== undefined && group === undefined) {
-    throw new ArmTemplateError(
-      'InvalidTemplate',
-      `The nested deployment '${name}' targets the subscription '${subscriptionId}' without a resource group, a deployment at subscription scope, and this engine deploys at resource group scope only; target a resource group.`,
-      `${path}.subscriptionId`,
     );
   }
 }

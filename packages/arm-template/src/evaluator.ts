@@ -9,6 +9,7 @@ import {
   containsRuntime,
   isArmObject,
   LambdaValue,
+  markExpressionResult,
   RuntimeValue,
   toExpressionText,
 } from './values.js';
@@ -167,7 +168,7 @@ export function evaluateString(text: string, scope: Scope): ArmValue {
   const kind = classifyTemplateString(text);
   if ('literal' in kind) return kind.literal;
   try {
-    return evaluateNode(parseExpression(kind.expression), scope);
+    return markExpressionResult(evaluateNode(parseExpression(kind.expression), scope));
   } catch (error) {
     if (error instanceof ArmTemplateError && error.target === undefined && !error.detail.includes(text)) {
       throw new ArmTemplateError(error.code, `${error.detail} The expression is '${text}'.`);

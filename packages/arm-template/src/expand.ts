@@ -6,10 +6,19 @@ import {
 } from './context.js';
 import { DeploymentInstance } from './deployment-instance.js';
 import { ArmTemplateError } from './errors.js';
+import { checkDeploymentScope, type DeploymentScope } from './deployment-scope.js';
 import { orderIntoWaves } from './graph.js';
+import { suppliedSecrets, withoutSecrets } from './secure-parameters.js';
 import type { ExpansionDiagnostic, NestedDeployment, PlannedResource } from './plan.js';
 import type { ArmTemplate } from './template.js';
-import { type ArmValue, containsRuntime, isArmObject, RuntimeValue } from './values.js';
+import {
+  type ArmValue,
+  containsRuntime,
+  isArmObject,
+  isExpressionResult,
+  RuntimeValue,
+  toExpressionText,
+} from './values.js';
 
 /** What `expandTemplate` needs besides the template. */
 export interface ExpandOptions {
@@ -24,10 +33,19 @@ export interface ExpandOptions {
    * `bicep snapshot` predicts. Off by default: a deployment engine should ask the resolver for the real state.
    */
   predictDeclaredState?: boolean;
+  /**
+   * Keeps every supplied secure parameter (`securestring`, `secureobject`) as the expression `parameters('name')`,
+   * and whatever is computed from it as a runtime expression, exactly where `bicep snapshot` keeps them: for
+   * showing an expansion without its secrets. Off by default: a deployment needs the values (such an expansion
+   * cannot be finished).
+   */
+  secureParametersAsExpressions?: boolean;
 }
 
 /** The result of expanding a template: the plan, its order and the outputs. */
 export interface TemplateExpansion {
+  /** Where the deployment itself runs: its resource group, or (none) the subscription. */
+  deploymentScope: DeploymentScope;
   /** Every resource of the deployment, modules flattened, including those whose condition is false. */
   resources: PlannedResource[];
   /** The nested deployments (Bicep modules), flattened, for callers that record them as ARM does. */
@@ -74,28 +92,6 @@ function unwrapOutputs(outputs: Record<string, ArmValue>): Record<string, ArmVal
   );
 }
 
-const OTHER_SCOPES: [RegExp, string][] = [
-  [/subscriptionDeploymentTemplate\.json/i, 'subscription'],
-  [/managementGroupDeploymentTemplate\.json/i, 'management group'],
-  [/tenantDeploymentTemplate\.json/i, 'tenant'],
-];
-
-/**
- * Bicep writes a template's target scope into its `$schema`. The engine expands deployments at resource group scope
- * only: expanding one written for another scope would give every resource a resource group id it will never have.
- */
-function checkResourceGroupSchema(template: ArmTemplate): void {
-  const schema = template.$schema ?? '';
-  const other = OTHER_SCOPES.find(([pattern]) => pattern.test(schema));
-  if (other) {
-    throw new ArmTemplateError(
-      'InvalidTemplate',
-      `The template's $schema '${schema}' is for a deployment at ${other[1]} scope, and this engine expands deployments at resource group scope only; deploy a resource group template (Bicep: targetScope = 'resourceGroup').`,
-      '$schema',
-    );
-  }
-}
-
 function expandOnce(
   template: ArmTemplate,
   options: ExpandOptions,
@@ -117,7 +113,7 @@ function expandOnce(
       'languageVersion',
     );
   }
-  checkResourceGroupSchema(template);
+  checkDeploymentScope(template, options.context);
   const top = new DeploymentInstance(
     template,
     options.parameters ?? {},
@@ -131,6 +127,15 @@ function expandOnce(
   return { top, resources: top.plan() };
 }
 
+/** Runs one evaluation of the template; an error never carries a supplied secure value. */
+function withSecretsHidden<T>(template: ArmTemplate, options: ExpandOptions, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    throw withoutSecrets(error, suppliedSecrets(template, options.parameters ?? {}));
+  }
+}
+
 /**
  * Expands an ARM template (classic or languageVersion 2.0) with parameter values in a deployment context:
  * every resource with its id and request body, nested deployments flattened, the dependency order, and the outputs.
@@ -138,9 +143,11 @@ function expandOnce(
  */
 export function expandTemplate(template: ArmTemplate, options: ExpandOptions): TemplateExpansion {
   // One clock and one set of GUIDs for the plan and for every evaluation that finishes it.
-  const context = expansionContext(options.context);
-  const { top, resources } = expandOnce(template, options, context);
-  const outputs = unwrapOutputs(top.outputs());
+  const context = expansionContext(options.context, options.secureParametersAsExpressions === true);
+  const { top, resources, outputs } = withSecretsHidden(template, options, () => {
+    const once = expandOnce(template, options, context);
+    return { ...once, outputs: unwrapOutputs(once.top.outputs()) };
+  });
   const active = resources.filter((r) => r.condition);
   const order = orderIntoWaves(new Map(active.map((r) => [r.id, r.dependsOn])));
   const diagnostics: ExpansionDiagnostic[] = active
@@ -152,26 +159,37 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
       target: r.id,
     }));
   return {
+    deploymentScope: {
+      subscriptionId: options.context.subscriptionId,
+      ...(options.context.resourceGroup === undefined
+        ? {}
+        : { resourceGroup: options.context.resourceGroup }),
+    },
     resources,
-    deployments: top.nestedDeployments(),
+    deployments: withSecretsHidden(template, options, () => top.nestedDeployments()),
     order,
     outputs,
     diagnostics,
     finishResource(resourceId, resolver) {
-      const again = expandOnce(template, { ...options, resolver }, context).resources;
-      const found = again.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
-      if (!found)
-        throw new ArmTemplateError(
-          'InvalidTemplate',
-          `The resource '${resourceId}' is not part of this deployment.`,
-          resourceId,
-        );
-      return requireKnown(found.body, `The resource '${found.id}'`);
+      return withSecretsHidden(template, options, () => {
+        const again = expandOnce(template, { ...options, resolver }, context).resources;
+        const found = again.find((r) => r.id.toLowerCase() === resourceId.toLowerCase());
+        if (!found)
+          throw new ArmTemplateError(
+            'InvalidTemplate',
+            `The resource '${resourceId}' is not part of this deployment.`,
+            resourceId,
+          );
+        // A runtime expression names the values it was computed from, secure ones included.
+        return requireKnown(found.body, `The resource '${found.id}'`);
+      });
     },
     finishOutputs(resolver) {
-      const again = unwrapOutputs(expandOnce(template, { ...options, resolver }, context).top.outputs());
-      for (const [name, value] of Object.entries(again)) requireKnown(value, `The output '${name}'`);
-      return again;
+      return withSecretsHidden(template, options, () => {
+        const again = unwrapOutputs(expandOnce(template, { ...options, resolver }, context).top.outputs());
+        for (const [name, value] of Object.entries(again)) requireKnown(value, `The output '${name}'`);
+        return again;
+      });
     },
   };
 }
@@ -179,6 +197,7 @@ export function expandTemplate(template: ArmTemplate, options: ExpandOptions): T
 /** A value with runtime parts written as ARM expression strings (`"[reference(...)]"`), as `bicep snapshot` prints them. */
 export function renderForSnapshot(value: ArmValue): unknown {
   if (value instanceof RuntimeValue) return `[${value.expression}]`;
+  if (isExpressionResult(value) && containsRuntime(value)) return `[${toExpressionText(value)}]`;
   if (Array.isArray(value)) return value.map(renderForSnapshot);
   if (isArmObject(value))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderForSnapshot(v)]));

@@ -5,6 +5,7 @@
 export { expandTemplate, renderForSnapshot, toSnapshot } from './expand.js';
 export type { ExpandOptions, TemplateExpansion } from './expand.js';
 export type { DeploymentContext, RuntimeResolver } from './context.js';
+export type { DeploymentScope } from './deployment-scope.js';
 export type { PlannedResource, ExpansionDiagnostic, NestedDeployment } from './plan.js';
 export type { ArmTemplate } from './template.js';
 export { ArmTemplateError } from './errors.js';
@@ -16,3 +17,4 @@ export { orderIntoWaves } from './graph.js';
 export { uniqueString, deterministicGuid } from './functions/hashing.js';
 export { builtInFunctionNames } from './functions/registry.js';
 export { evaluateExpression } from './evaluate-expression.js';
+export { AZURE_CLOUD_ENVIRONMENT } from './environment.js';

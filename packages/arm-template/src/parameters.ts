@@ -12,7 +12,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function readParameterValues(source: unknown, origin = 'parameters'): Record<string, ArmValue> {
   if (isRecord(source) && typeof source.parametersJson === 'string') {
-    return readParameterValues(JSON.parse(source.parametersJson) as unknown, origin);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(source.parametersJson);
+    } catch {
+      // JSON.parse quotes the text around the fault, and parameters carry secure values: say only where.
+      throw new ArmTemplateError(
+        'InvalidTemplateParameter',
+        `The parametersJson of ${origin} is not valid JSON: compile the .bicepparam file again with bicep build-params.`,
+      );
+    }
+    return readParameterValues(parsed, origin);
   }
   if (!isRecord(source)) {
     throw new ArmTemplateError(

@@ -2,7 +2,8 @@ import { ArmTemplateError } from './errors.js';
 import type { TypeDefinition } from './template.js';
 import { type ArmValue, armEquals, armTypeOf, containsRuntime, isArmObject } from './values.js';
 
-function resolveRef(
+/** The type a definition names: itself, or the definition its `$ref` points to, merged with its own keys. */
+export function resolveRef(
   type: TypeDefinition,
   definitions: Record<string, TypeDefinition>,
   at: string,
@@ -41,11 +42,16 @@ function matchesPrimitive(expected: string, value: ArmValue): boolean {
   }
 }
 
+/** A value as an error message shows it: never a secure one. */
+function shown(value: ArmValue, secret: boolean): string {
+  return secret ? '(a secure value, not shown)' : JSON.stringify(value);
+}
+
 function fail(what: string, detail: string): never {
   throw new ArmTemplateError('InvalidTemplate', `${what} ${detail}`);
 }
 
-function checkBounds(type: TypeDefinition, value: ArmValue, what: string): void {
+function checkBounds(type: TypeDefinition, value: ArmValue, what: string, secret: boolean): void {
   const length = typeof value === 'string' || Array.isArray(value) ? value.length : undefined;
   if (length !== undefined && type.minLength !== undefined && length < type.minLength) {
     fail(what, `has length ${length}, less than its minimum length ${type.minLength}.`);
@@ -54,9 +60,9 @@ function checkBounds(type: TypeDefinition, value: ArmValue, what: string): void 
     fail(what, `has length ${length}, more than its maximum length ${type.maxLength}.`);
   }
   if (typeof value === 'number' && type.minValue !== undefined && value < type.minValue)
-    fail(what, `is ${value}, less than its minimum value ${type.minValue}.`);
+    fail(what, `is ${shown(value, secret)}, less than its minimum value ${type.minValue}.`);
   if (typeof value === 'number' && type.maxValue !== undefined && value > type.maxValue)
-    fail(what, `is ${value}, more than its maximum value ${type.maxValue}.`);
+    fail(what, `is ${shown(value, secret)}, more than its maximum value ${type.maxValue}.`);
   if (type.allowedValues) {
     const allowed = type.allowedValues as ArmValue[];
     const ok =
@@ -66,7 +72,7 @@ function checkBounds(type: TypeDefinition, value: ArmValue, what: string): void 
     if (!ok)
       fail(
         what,
-        `is ${JSON.stringify(value)}, which is not one of the allowed values ${JSON.stringify(allowed)}.`,
+        `is ${shown(value, secret)}, which is not one of the allowed values ${JSON.stringify(allowed)}.`,
       );
   }
 }
@@ -76,6 +82,7 @@ function checkObject(
   value: ArmValue,
   what: string,
   definitions: Record<string, TypeDefinition>,
+  secret: boolean,
 ): void {
   if (!isArmObject(value)) return;
   if (type.discriminator) {
@@ -84,9 +91,9 @@ function checkObject(
     if (!variant)
       fail(
         what,
-        `has '${type.discriminator.propertyName}' = ${JSON.stringify(tag)}, which is not one of ${Object.keys(type.discriminator.mapping).join(', ')}.`,
+        `has '${type.discriminator.propertyName}' = ${shown(tag ?? null, secret)}, which is not one of ${Object.keys(type.discriminator.mapping).join(', ')}.`,
       );
-    checkType(variant, value, what, definitions);
+    checkType(variant, value, what, definitions, secret);
   }
   for (const [key, propertyType] of Object.entries(type.properties ?? {})) {
     const resolved = resolveRef(propertyType, definitions, what);
@@ -96,7 +103,7 @@ function checkObject(
       if (!resolved.nullable) fail(what, `has null for the property '${key}', which is not nullable.`);
       continue;
     }
-    checkType(resolved, value[key] as ArmValue, `${what}.${key}`, definitions);
+    checkType(resolved, value[key] as ArmValue, `${what}.${key}`, definitions, secret);
   }
   if (type.properties) {
     for (const key of Object.keys(value)) {
@@ -105,11 +112,11 @@ function checkObject(
       if (type.sealed || extra === false)
         fail(what, `has the property '${key}', which its type does not allow.`);
       if (extra && typeof extra === 'object')
-        checkType(extra, value[key] as ArmValue, `${what}.${key}`, definitions);
+        checkType(extra, value[key] as ArmValue, `${what}.${key}`, definitions, secret);
     }
   } else if (type.additionalProperties && typeof type.additionalProperties === 'object') {
     for (const [key, inner] of Object.entries(value))
-      checkType(type.additionalProperties, inner, `${what}.${key}`, definitions);
+      checkType(type.additionalProperties, inner, `${what}.${key}`, definitions, secret);
   }
 }
 
@@ -118,29 +125,31 @@ function checkArray(
   value: ArmValue,
   what: string,
   definitions: Record<string, TypeDefinition>,
+  secret: boolean,
 ): void {
   if (!Array.isArray(value)) return;
   if (type.prefixItems) {
     if (type.items === false && value.length !== type.prefixItems.length)
       fail(what, `must have exactly ${type.prefixItems.length} items, not ${value.length}.`);
     type.prefixItems.forEach(
-      (t, i) => i < value.length && checkType(t, value[i] as ArmValue, `${what}[${i}]`, definitions),
+      (t, i) => i < value.length && checkType(t, value[i] as ArmValue, `${what}[${i}]`, definitions, secret),
     );
   } else if (type.items) {
-    value.forEach((v, i) => checkType(type.items as TypeDefinition, v, `${what}[${i}]`, definitions));
+    value.forEach((v, i) => checkType(type.items as TypeDefinition, v, `${what}[${i}]`, definitions, secret));
   }
 }
 
 /**
  * Checks a value against a declared type (primitive, `$ref`, bounds, allowed values, object properties,
  * array items, discriminated unions). Runtime values pass: ARM checks them when they are known.
- * `what` names the value in the error, for example `The parameter 'size'`.
+ * `what` names the value in the error, for example `The parameter 'size'`; a `secret` value is never shown in it.
  */
 export function checkType(
   declared: TypeDefinition,
   value: ArmValue,
   what: string,
   definitions: Record<string, TypeDefinition>,
+  secret = false,
 ): void {
   if (containsRuntime(value)) return;
   const type = resolveRef(declared, definitions, what);
@@ -151,7 +160,7 @@ export function checkType(
   if (type.type && !matchesPrimitive(type.type, value)) {
     fail(what, `expects a value of type '${type.type}', but got a value of type '${armTypeOf(value)}'.`);
   }
-  checkBounds(type, value, what);
-  checkObject(type, value, what, definitions);
-  checkArray(type, value, what, definitions);
+  checkBounds(type, value, what, secret);
+  checkObject(type, value, what, definitions, secret);
+  checkArray(type, value, what, definitions, secret);
 }

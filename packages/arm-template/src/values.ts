@@ -92,3 +92,21 @@ export function toExpressionText(value: ArmValue): string {
   const parts = Object.entries(value).flatMap(([k, v]) => [toExpressionText(k), toExpressionText(v)]);
   return `createObject(${parts.join(', ')})`;
 }
+
+/**
+ * Arrays and objects an expression string evaluated to (not those the template writes as JSON). ARM writes such a
+ * value whole as one expression (`[createArray(…)]`) while any part of it is runtime, where a JSON array keeps its
+ * items; the set remembers which is which without changing the values.
+ */
+const expressionResults = new WeakSet<object>();
+
+/** Records that an expression string evaluated to this array or object. */
+export function markExpressionResult(value: ArmValue): ArmValue {
+  if (Array.isArray(value) || isArmObject(value)) expressionResults.add(value);
+  return value;
+}
+
+/** True for an array or object an expression evaluated to. */
+export function isExpressionResult(value: ArmValue): boolean {
+  return (Array.isArray(value) || isArmObject(value)) && expressionResults.has(value);
+}

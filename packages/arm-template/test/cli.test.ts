@@ -92,4 +92,47 @@ describe('arm-template expand (the CLI)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--subscription-id is required');
   });
+
+  it('expands a subscription-scope template when no resource group is given, and refuses one with a group', async () => {
+    const subscriptionTemplate = join(dir, 'subscription.json');
+    writeFileSync(
+      subscriptionTemplate,
+      JSON.stringify({
+        $schema:
+          'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#',
+        resources: [
+          {
+            type: 'Microsoft.Resources/resourceGroups',
+            apiVersion: '2024-03-01',
+            name: 'rg-new',
+            location: '[deployment().location]',
+          },
+        ],
+      }),
+    );
+    const atSubscription = contextArgs.filter((_a, i) => i < 4 || i > 5);
+    const result = await run(['expand', subscriptionTemplate, ...atSubscription]);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).predictedResources).toEqual([
+      {
+        id: '/subscriptions/00000000-0000-0000-0000-0000000000c1/resourceGroups/rg-new',
+        type: 'Microsoft.Resources/resourceGroups',
+        name: 'rg-new',
+        apiVersion: '2024-03-01',
+        location: 'westeurope',
+      },
+    ]);
+    const withGroup = await run(['expand', subscriptionTemplate, ...contextArgs]);
+    expect(withGroup.code).toBe(2);
+    expect(withGroup.stderr).toContain('deploy it at subscription scope, without a resource group');
+  });
+
+  it('says where a parameters file is not valid JSON without quoting its text, which holds secure values', async () => {
+    const broken = join(dir, 'broken.parameters.json');
+    writeFileSync(broken, '{"parameters": {"password": {"value": TopS3cretValue}}}');
+    const result = await run(['expand', template, '--parameters', broken, ...contextArgs]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The parameters file ${broken} is not valid JSON`);
+    expect(result.stderr).not.toMatch(/TopS3cret|value/);
+  });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-// The oracle module is imported directly so this suite does not depend on the rest of @azpn/bicep.
-import { evaluateWithBicepConsole } from '../../bicep/src/oracle.js';
+import { evaluateWithBicepConsole } from '@azpn/bicep';
 import { ArmTemplateError, evaluateExpression } from '../src/index.js';
 import { generateFunctionCases } from './function-cases.js';
 

@@ -158,7 +158,7 @@ describe('invalid and unsupported constructs fail clearly', () => {
     const error = failure(() =>
       evaluateExpression("[resourceId('sub', 'rg', 'Microsoft.Network/virtualNetworks', 'v')]", context),
     );
-    expect(error.message).toMatch(/'sub', which is not a valid subscription identifier/);
+    expect(error.message).toMatch(/The provided value 'sub' is not valid subscription identifier/);
   });
 
   it.each([
@@ -199,7 +199,6 @@ describe('invalid and unsupported constructs fail clearly', () => {
   });
 
   it.each([
-    ['2018-05-01/subscriptionDeploymentTemplate.json#', 'subscription'],
     ['2019-08-01/managementGroupDeploymentTemplate.json#', 'management group'],
     ['2019-08-01/tenantDeploymentTemplate.json#', 'tenant'],
   ])(
@@ -209,12 +208,43 @@ describe('invalid and unsupported constructs fail clearly', () => {
         $schema: `https://schema.management.azure.com/schemas/${schema}`,
         resources: [{ type: 'Microsoft.Resources/resourceGroups', apiVersion: '2022-09-01', name: 'rg2' }],
       };
-      const error = failure(() => expandTemplate(template, { context }));
-      expect(error.code).toBe('InvalidTemplate');
-      expect(error.message).toContain(`${schema}' is for a deployment at ${scope} scope`);
-      expect(error.target).toBe('$schema');
+      for (const where of [context, { ...context, resourceGroup: undefined }]) {
+        const error = failure(() => expandTemplate(template, { context: where }));
+        expect(error.code).toBe('InvalidTemplate');
+        expect(error.message).toContain(
+          `${schema}' is for a deployment at ${scope} scope, and this engine expands deployments at resource group and subscription scope only`,
+        );
+        expect(error.target).toBe('$schema');
+      }
     },
   );
+
+  it('rejects a template deployed at a scope its $schema is not written for, saying where to deploy it', () => {
+    const schemas = 'https://schema.management.azure.com/schemas';
+    const atSubscription = failure(() =>
+      expandTemplate({ $schema: `${schemas}/2018-05-01/subscriptionDeploymentTemplate.json#` }, { context }),
+    );
+    expect(atSubscription.message).toContain(
+      "is for a deployment at subscription scope, but a resource group ('rg') was given; deploy it at subscription scope",
+    );
+    const atGroup = failure(() =>
+      expandTemplate(
+        { $schema: `${schemas}/2019-04-01/deploymentTemplate.json#` },
+        { context: { ...context, resourceGroup: undefined } },
+      ),
+    );
+    expect(atGroup.message).toContain(
+      'is for a deployment at resource group scope, but no resource group was given',
+    );
+  });
+
+  it("refuses resourceGroup() at subscription scope in ARM's words, saying where to read it", () => {
+    const error = failure(() =>
+      evaluateExpression('[resourceGroup().name]', { ...context, resourceGroup: undefined }),
+    );
+    expect(error.message).toContain("The deployment metadata 'resourceGroup' is not valid.");
+    expect(error.message).toContain('read it in a module scoped to one');
+  });
 
   /** A module as Bicep writes it for `scope: subscription()` or `scope: tenant()`. */
   function scopedModule(scope: Record<string, string>): ArmTemplate {
@@ -247,20 +277,27 @@ describe('invalid and unsupported constructs fail clearly', () => {
     };
   }
 
-  it('rejects a module at subscription scope instead of placing it in the parent resource group', () => {
-    const error = failure(() =>
-      expandTemplate(scopedModule({ subscriptionId: '[subscription().subscriptionId]' }), { context }),
-    );
-    expect(error.code).toBe('InvalidTemplate');
-    expect(error.message).toContain(
-      `The nested deployment 'subdeploy' targets the subscription '${context.subscriptionId}' without a resource group`,
-    );
-    expect(error.target).toMatch(/^resources\[0\] .*\.subscriptionId$/);
+  it('places a module at subscription scope at the subscription, not in the parent resource group', () => {
+    const expansion = expandTemplate(scopedModule({ subscriptionId: '[subscription().subscriptionId]' }), {
+      context,
+    });
+    const sub = `/subscriptions/${context.subscriptionId}`;
+    expect(expansion.resources.map((r) => [r.id, r.deploymentScope])).toEqual([
+      [`${sub}/resourceGroups/rg2`, { subscriptionId: context.subscriptionId }],
+    ]);
+    expect(expansion.deployments.map((d) => [d.id, d.deploymentScope])).toEqual([
+      [
+        `${sub}/providers/Microsoft.Resources/deployments/subdeploy`,
+        { subscriptionId: context.subscriptionId },
+      ],
+    ]);
   });
 
   it('rejects a module at tenant or management group scope', () => {
     const error = failure(() => expandTemplate(scopedModule({ scope: '/' }), { context }));
-    expect(error.message).toContain(`The nested deployment 'subdeploy' targets the scope '/'`);
+    expect(error.message).toContain(
+      `The nested deployment 'subdeploy' targets the scope '/' (a management group or the tenant), and this engine deploys at resource group and subscription scope only`,
+    );
     expect(error.target).toMatch(/\.scope$/);
   });
 

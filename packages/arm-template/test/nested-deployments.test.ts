@@ -84,6 +84,10 @@ describe('nested deployments', () => {
     );
     expect(zone?.body.tags).toEqual({ deployment: 'zones', group: 'rg-dns' });
     expect(zone?.deploymentPath).toEqual(['zones']);
+    expect(zone?.deploymentScope).toEqual({
+      subscriptionId: context.subscriptionId,
+      resourceGroup: 'rg-dns',
+    });
     expect(expansion.outputs.zoneId).toBe(zone?.id);
     expect(expansion.deployments).toEqual([
       {
@@ -92,6 +96,7 @@ describe('nested deployments', () => {
         parentPath: [],
         subscriptionId: '00000000-0000-0000-0000-0000000000c1',
         resourceGroup: 'rg-dns',
+        deploymentScope: { subscriptionId: '00000000-0000-0000-0000-0000000000c1', resourceGroup: 'rg-dns' },
         resourceIds: [zone?.id],
         dependsOn: [],
       },
@@ -145,5 +150,88 @@ describe('nested deployments', () => {
     expect(subnet?.type).toBe('Microsoft.Network/virtualNetworks/subnets');
     expect(subnet?.name).toBe('vnet/a');
     expect(subnet?.dependsOn).toEqual([vnet?.id]);
+  });
+});
+
+describe('a deployment at subscription scope', () => {
+  const subscriptionId = '00000000-0000-0000-0000-0000000000c1';
+  const sub = `/subscriptions/${subscriptionId}`;
+  /** What Bicep writes for targetScope = 'subscription': a group, a module into it, a subscription-level resource. */
+  const template: ArmTemplate = {
+    $schema: 'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#',
+    parameters: { location: { type: 'string', defaultValue: '[deployment().location]' } },
+    resources: [
+      {
+        type: 'Microsoft.Resources/resourceGroups',
+        apiVersion: '2024-03-01',
+        name: 'rg-app',
+        location: "[parameters('location')]",
+      },
+      {
+        type: 'Microsoft.Resources/deployments',
+        apiVersion: '2025-04-01',
+        name: 'net',
+        resourceGroup: 'rg-app',
+        dependsOn: ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-app')]"],
+        properties: {
+          mode: 'Incremental',
+          expressionEvaluationOptions: { scope: 'inner' },
+          template: {
+            resources: [
+              {
+                type: 'Microsoft.Network/virtualNetworks',
+                apiVersion: '2024-05-01',
+                name: 'vnet',
+                location: '[resourceGroup().location]',
+              },
+            ],
+            outputs: {
+              id: { type: 'string', value: "[resourceId('Microsoft.Network/virtualNetworks', 'vnet')]" },
+            },
+          },
+        },
+      },
+      {
+        type: 'Microsoft.Authorization/policyAssignments',
+        apiVersion: '2024-04-01',
+        name: 'allowed',
+        properties: { displayName: "[resourceId('Microsoft.Network/virtualNetworks', 'x')]" },
+      },
+    ],
+    outputs: {
+      location: { type: 'string', value: '[deployment().location]' },
+      vnetId: { type: 'string', value: "[reference('net').outputs.id.value]" },
+    },
+  };
+
+  it('says where each resource and nested deployment deploys, in order, with the deployment location', () => {
+    const expansion = expandTemplate(template, {
+      context: { tenantId: 't', subscriptionId, location: 'swedencentral', deploymentName: 'lz' },
+    });
+    expect(expansion.deploymentScope).toEqual({ subscriptionId });
+    const group = `${sub}/resourceGroups/rg-app`;
+    const vnet = `${group}/providers/Microsoft.Network/virtualNetworks/vnet`;
+    const policy = `${sub}/providers/Microsoft.Authorization/policyAssignments/allowed`;
+    expect(expansion.resources.map((r) => [r.id, r.deploymentScope])).toEqual([
+      [group, { subscriptionId }],
+      [vnet, { subscriptionId, resourceGroup: 'rg-app' }],
+      [policy, { subscriptionId }],
+    ]);
+    expect(expansion.resources.find((r) => r.id === vnet)?.body.location).toBe('swedencentral');
+    // resourceId() at subscription scope is read as subscriptionResourceId(), as ARM does.
+    expect(expansion.resources.find((r) => r.id === policy)?.body.properties).toEqual({
+      displayName: `${sub}/providers/Microsoft.Network/virtualNetworks/x`,
+    });
+    expect(expansion.deployments).toEqual([
+      expect.objectContaining({
+        id: `${group}/providers/Microsoft.Resources/deployments/net`,
+        resourceGroup: 'rg-app',
+        deploymentScope: { subscriptionId, resourceGroup: 'rg-app' },
+        resourceIds: [vnet],
+        dependsOn: [group],
+      }),
+    ]);
+    expect(expansion.order).toEqual([[group, policy], [vnet]]);
+    expect(expansion.outputs).toEqual({ location: 'swedencentral', vnetId: vnet });
   });
 });

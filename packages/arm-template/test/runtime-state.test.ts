@@ -64,7 +64,10 @@ describe('runtime state', () => {
     expect(nic?.pending).toBe(true);
     expect(nic?.body.location).toBeInstanceOf(RuntimeValue);
     expect((nic?.body.properties as Record<string, ArmValue>).address).toBeInstanceOf(RuntimeValue);
-    expect((nic?.body.properties as Record<string, ArmValue>).known).toBe(pipId);
+    // Even a full reference's id stays runtime before the deployment, as bicep snapshot keeps it (see the loops corpus).
+    expect((nic?.body.properties as Record<string, ArmValue>).known).toEqual(
+      new RuntimeValue(`reference('${pipId}', '2023-04-01', 'full').id`),
+    );
     expect(nic?.dependsOn).toEqual([pipId]);
     expect(expansion.outputs.ip).toEqual(new RuntimeValue(`reference('${pipId}', '2023-04-01').ipAddress`));
   });
@@ -91,6 +94,33 @@ describe('runtime state', () => {
       properties: { address: '20.1.2.3', keys: 'key-of-pip', known: pipId },
     });
     expect(expansion.finishOutputs(full)).toEqual({ ip: '20.1.2.3' });
+  });
+
+  it("reads the resource group's tags from its state, as ARM does, and leaves them runtime until the resolver has it", () => {
+    const groupId = '/subscriptions/00000000-0000-0000-0000-0000000000c1/resourceGroups/rg';
+    const tagged: ArmTemplate = {
+      resources: [
+        {
+          type: 'Microsoft.Network/networkSecurityGroups',
+          apiVersion: '2024-05-01',
+          name: 'nsg',
+          location: '[resourceGroup().location]',
+          tags: '[resourceGroup().tags]',
+        },
+      ],
+    };
+    const expansion = expandTemplate(tagged, { context });
+    const [nsg] = expansion.resources;
+    expect(nsg?.body).toEqual({ location: 'westeurope', tags: new RuntimeValue('resourceGroup().tags') });
+    expect(nsg?.pending).toBe(true);
+    const resolver: RuntimeResolver = {
+      reference: (id, _version, full) =>
+        id === groupId && full ? { id, name: 'rg', tags: { owner: 'platform' }, properties: {} } : undefined,
+    };
+    expect(expansion.finishResource(nsg?.id as string, resolver)).toEqual({
+      location: 'westeurope',
+      tags: { owner: 'platform' },
+    });
   });
 
   it('references() answers every instance of a collection in copy order, from the resolver, and dependsOn them', () => {

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, copyFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, copyFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,9 @@ export type ConsoleResult = { ok: true; value: unknown } | { ok: false; error: s
 export interface SnapshotContext {
   tenantId: string;
   subscriptionId: string;
-  resourceGroup: string;
+  /** The resource group; leave it out for a subscription-scope template (`targetScope = 'subscription'`). */
+  resourceGroup?: string;
+  /** The resource group's location, or the deployment's location at subscription scope. */
   location: string;
   deploymentName?: string;
 }
@@ -156,7 +158,8 @@ export async function snapshotWithBicep(
     try {
       const args = ['snapshot', copy, '--mode', 'overwrite'];
       args.push('--tenant-id', context.tenantId, '--subscription-id', context.subscriptionId);
-      args.push('--resource-group', context.resourceGroup, '--location', context.location);
+      if (context.resourceGroup !== undefined) args.push('--resource-group', context.resourceGroup);
+      args.push('--location', context.location);
       if (context.deploymentName) args.push('--deployment-name', context.deploymentName);
       await execBicep(bicep, args);
       return JSON.parse(await readFile(written, 'utf8')) as BicepSnapshot;
@@ -214,4 +217,38 @@ export async function buildParamsWithBicep(
     parameters: JSON.parse(compiled.parametersJson) as unknown,
     template: JSON.parse(compiled.templateJson) as unknown,
   };
+}
+
+/** What `bicep snapshot` gave for a template: its snapshot, or the ARM engine's own error message. */
+export type TemplateSnapshotResult = { ok: true; snapshot: BicepSnapshot } | { ok: false; error: string };
+
+/** The ARM engine's message in what `bicep snapshot` printed when it failed: no exception type, no stack. */
+function armMessageIn(failure: string): string {
+  const line = failure.split('\n').find((l) => /exception|could not be completed/i.test(l)) ?? failure;
+  const wrapped = /for the following reason: '(.*)'\.?$/.exec(line);
+  if (wrapped) return wrapped[1] as string;
+  return line.replace(/^.*?Unhandled exception: [\w.]+Exception: /, '').trim();
+}
+
+/**
+ * Runs `bicep snapshot` on an ARM template JSON (not Bicep), so template language functions reach the ARM engine
+ * exactly as written, with no Bicep type check in between. A template error comes back as ARM's message.
+ */
+export async function snapshotTemplateWithBicep(
+  template: unknown,
+  context: SnapshotContext,
+  options: BicepOracleOptions = {},
+): Promise<TemplateSnapshotResult> {
+  const work = await mkdtemp(join(tmpdir(), 'bicep-template-'));
+  try {
+    await writeFile(join(work, 'template.json'), JSON.stringify(template));
+    await writeFile(join(work, 'main.bicepparam'), "using 'template.json'\n");
+    return { ok: true, snapshot: await snapshotWithBicep(join(work, 'main.bicepparam'), context, options) };
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!message.startsWith('bicep snapshot failed')) throw error;
+    return { ok: false, error: armMessageIn(message) };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

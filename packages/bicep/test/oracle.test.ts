@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildParamsWithBicep, evaluateWithBicepConsole, snapshotWithBicep } from '../src/oracle.js';
+import {
+  buildParamsWithBicep,
+  evaluateWithBicepConsole,
+  snapshotTemplateWithBicep,
+  snapshotWithBicep,
+} from '../src/oracle.js';
 
 describe('bicep console oracle', () => {
   it('evaluates many expressions in one process, keeping types, and reports each error in place', async () => {
@@ -72,5 +77,34 @@ describe('bicep snapshot and build-params oracles', () => {
     expect(compiled.parameters).toMatchObject({ parameters: { n: { value: 'vnet1' } } });
     expect(compiled.template).toMatchObject({ parameters: { n: { type: 'string' } } });
     expect(readdirSync(dir).sort()).toEqual(['main.bicep', 'main.bicepparam']);
+  });
+});
+
+describe('bicep snapshot oracle on an ARM template', () => {
+  const context = {
+    tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    subscriptionId: '00000000-0000-0000-0000-0000000000a1',
+    resourceGroup: 'rg',
+    location: 'westeurope',
+  };
+  const withOutput = (value: string) => ({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [],
+    outputs: { value: { type: 'string', value } },
+  });
+
+  it('evaluates template language functions as written, with no Bicep check in between', async () => {
+    const result = await snapshotTemplateWithBicep(withOutput('[toUpper(resourceGroup().name)]'), context);
+    expect(result).toEqual({ ok: true, snapshot: expect.objectContaining({ outputs: { value: 'RG' } }) });
+  });
+
+  it("gives the ARM engine's message, without exception type or stack, when the template fails", async () => {
+    const result = await snapshotTemplateWithBicep(withOutput("[resourceId('a', 'b')]"), context);
+    expect(result).toEqual({
+      ok: false,
+      error:
+        "Unable to evaluate template language function 'resourceId': function requires exactly one multi-segmented argument which must be resource type including resource provider namespace. Current function arguments 'a,b'. Please see https://aka.ms/arm-resource-functions/#resourceid for usage details.",
+    });
   });
 });

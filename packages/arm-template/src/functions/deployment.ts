@@ -1,5 +1,4 @@
 import { functionError } from '../errors.js';
-import { AZURE_CLOUD_ENVIRONMENT } from '../environment.js';
 import { type ArmValue, RuntimeValue } from '../values.js';
 import { arity, intArg, stringArg } from './arguments.js';
 import type { FunctionFamily } from './registry.js';
@@ -35,10 +34,12 @@ export const deploymentFunctions: FunctionFamily = {
     },
   },
   deployment: { apply: (a, scope) => (arity('deployment', a, 0), scope.deploymentObject()) },
+  // The cloud a deployment runs in is known to ARM, not to the template: without the context's environment it stays
+  // runtime, as `bicep snapshot` keeps it.
   environment: {
     apply: (a, scope) => (
       arity('environment', a, 0),
-      (scope.context.environment ?? AZURE_CLOUD_ENVIRONMENT) as ArmValue
+      (scope.context.environment as ArmValue | undefined) ?? new RuntimeValue('environment()')
     ),
   },
   deployer: { apply: (a) => (arity('deployer', a, 0), new RuntimeValue('deployer()')) },

@@ -10,6 +10,7 @@ import { logicalFunctions } from './logical.js';
 import { numericFunctions } from './numeric.js';
 import { objectFunctions } from './object.js';
 import { listFunction, resourceFunctions } from './resource.js';
+import { resourceIdFunctions } from './resource-id-functions.js';
 import { stringFunctions } from './string.js';
 import { userFunction } from './user.js';
 
@@ -35,6 +36,7 @@ const BUILT_IN: Map<string, ArmFunction> = new Map(
     lambdaFunctions,
     deploymentFunctions,
     resourceFunctions,
+    resourceIdFunctions,
     cidrFunctions,
     dateFunctions,
   ].flatMap((family) => Object.entries(family)),

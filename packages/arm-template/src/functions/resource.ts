@@ -1,91 +1,12 @@
-import { functionError } from '../errors.js';
-import { buildResourceId, resourceGroupId, subscriptionLevelId } from '../resource-id.js';
+import { ArmTemplateError, functionError } from '../errors.js';
+import { resourceGroupId } from '../resource-id.js';
 import type { Scope } from '../scope.js';
 import { type ArmObject, type ArmValue, isArmObject, RuntimeValue, toExpressionText } from '../values.js';
 import { arity, intArg, stringArg } from './arguments.js';
 import type { ArmFunction, FunctionFamily } from './registry.js';
 
-function stringArgs(name: string, args: ArmValue[]): string[] {
-  return args.map((_v, i) => stringArg(name, args, i));
-}
-
-/** Splits resourceId-style arguments into the leading scope arguments and the type with its names. */
-function typeAndNames(
-  name: string,
-  args: string[],
-  maxLeading: number,
-): { leading: string[]; type: string; names: string[] } {
-  const typeIndex = args.findIndex((a, i) => i <= maxLeading && /^[^/]+\.[^/]+\/[^/]+/.test(a));
-  if (typeIndex < 0)
-    throw functionError(name, 'needs a resource type such as Microsoft.Network/virtualNetworks');
-  return {
-    leading: args.slice(0, typeIndex),
-    type: args[typeIndex] as string,
-    names: args.slice(typeIndex + 1),
-  };
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function checkSubscriptionId(name: string, subscriptionId: string): string {
-  if (!GUID.test(subscriptionId)) {
-    throw functionError(
-      name,
-      `got '${subscriptionId}', which is not a valid subscription identifier (a GUID)`,
-    );
-  }
-  return subscriptionId;
-}
-
-function resourceId(args: ArmValue[], scope: Scope): string {
-  arity('resourceId', args, 2, Infinity);
-  const { leading, type, names } = typeAndNames('resourceId', stringArgs('resourceId', args), 2);
-  const subscriptionId = leading.length === 2 ? (leading[0] as string) : scope.context.subscriptionId;
-  const group = leading.length >= 1 ? (leading[leading.length - 1] as string) : scope.context.resourceGroup;
-  return buildResourceId(
-    resourceGroupId(checkSubscriptionId('resourceId', subscriptionId), group),
-    type,
-    names,
-  );
-}
-
-function subscriptionResourceId(args: ArmValue[], scope: Scope): string {
-  arity('subscriptionResourceId', args, 2, Infinity);
-  const { leading, type, names } = typeAndNames(
-    'subscriptionResourceId',
-    stringArgs('subscriptionResourceId', args),
-    1,
-  );
-  const subscriptionId = checkSubscriptionId(
-    'subscriptionResourceId',
-    leading[0] ?? scope.context.subscriptionId,
-  );
-  return subscriptionLevelId(subscriptionId, type, names);
-}
-
-function tenantResourceId(args: ArmValue[]): string {
-  arity('tenantResourceId', args, 2, Infinity);
-  const { type, names } = typeAndNames('tenantResourceId', stringArgs('tenantResourceId', args), 0);
-  return buildResourceId('', type, names);
-}
-
-function extensionResourceId(args: ArmValue[]): string {
-  arity('extensionResourceId', args, 3, Infinity);
-  const [scopeId, type, ...names] = stringArgs('extensionResourceId', args);
-  return buildResourceId(scopeId as string, type as string, names);
-}
-
-function managementGroupResourceId(args: ArmValue[]): string {
-  arity('managementGroupResourceId', args, 2, Infinity);
-  const all = stringArgs('managementGroupResourceId', args);
-  const { leading, type, names } = typeAndNames('managementGroupResourceId', all, 1);
-  if (!leading[0])
-    throw functionError(
-      'managementGroupResourceId',
-      'needs the management group id when the deployment is not at management group scope',
-    );
-  return buildResourceId(`/providers/Microsoft.Management/managementGroups/${leading[0]}`, type, names);
-}
+/** The api-version `resourceGroup()` reads the group's state with. */
+const RESOURCE_GROUP_API_VERSION = '2024-03-01';
 
 function reference(args: ArmValue[], scope: Scope): ArmValue {
   arity('reference', args, 1, 3);
@@ -135,14 +56,12 @@ function referenceTo(
     .filter((x) => x !== undefined)
     .map((x) => toExpressionText(x as string))
     .join(', ')}${full ? ", 'full'" : ''})`;
-  const members: Record<string, ArmValue> =
-    full && declared ? { id: declared.id, name: declared.name, type: declared.type } : {};
-  if (full && version) members.apiVersion = version;
-  if (body && declared) {
-    const source = full ? { ...members, ...body } : body.properties;
-    if (isArmObject(source ?? null)) return predicted(text, source as ArmObject);
-  }
-  return new RuntimeValue(text, members);
+  // `bicep snapshot` predicts the properties the template declares, also through a full reference; the rest of a
+  // full reference (id, location, …) it keeps runtime.
+  const properties = body?.properties ?? null;
+  if (declared && isArmObject(properties))
+    return full ? predicted(text, { properties }) : predicted(text, properties);
+  return new RuntimeValue(text);
 }
 
 /**
@@ -188,11 +107,6 @@ function runtimeOnly(what: string): ArmFunction {
 
 /** Resource functions of the ARM template language. */
 export const resourceFunctions: FunctionFamily = {
-  resourceid: { apply: resourceId },
-  subscriptionresourceid: { apply: subscriptionResourceId },
-  tenantresourceid: { apply: tenantResourceId },
-  extensionresourceid: { apply: extensionResourceId },
-  managementgroupresourceid: { apply: managementGroupResourceId },
   reference: { apply: reference },
   references: { apply: references },
   // Reads the provider registry, which only the cloud knows.
@@ -208,13 +122,29 @@ export const resourceFunctions: FunctionFamily = {
     apply: (args, scope) => {
       arity('resourceGroup', args, 0);
       const c = scope.context;
-      return {
+      if (c.resourceGroup === undefined)
+        throw new ArmTemplateError(
+          'InvalidTemplate',
+          "The deployment metadata 'resourceGroup' is not valid. A deployment at subscription scope has no resource group: read it in a module scoped to one (Bicep: scope: resourceGroup(name)).",
+        );
+      const known = {
         id: resourceGroupId(c.subscriptionId, c.resourceGroup),
         name: c.resourceGroup,
         type: 'Microsoft.Resources/resourceGroups',
         location: c.location,
-        properties: { provisioningState: 'Succeeded' },
       };
+      // Its tags, managedBy and properties are the group's state: read like a reference, runtime until known.
+      const state = scope.resolver?.reference(known.id, RESOURCE_GROUP_API_VERSION, true);
+      if (isArmObject(state ?? null)) {
+        const { tags, managedBy, properties } = state as ArmObject;
+        return {
+          ...known,
+          ...Object.fromEntries(
+            Object.entries({ tags, managedBy, properties }).filter(([, v]) => v !== undefined),
+          ),
+        };
+      }
+      return new RuntimeValue('resourceGroup()', known);
     },
   },
   subscription: {

@@ -458,6 +458,7 @@ export class Fabric {
         const running = new NamespaceServer(serverNamespace, server.ip, {
           http: server.http ?? [],
           echo: server.echo ?? [],
+          https: server.https ?? [],
         });
         await running.ready;
         servers.set(server.name, running);

@@ -19,15 +19,22 @@ const serverProgram = `
 const net = require('node:net');
 const spec = JSON.parse(process.argv[1]);
 const seen = (port, socket) => process.stdout.write(JSON.stringify({ port, peer: socket.remoteAddress }) + '\\n');
-for (const { port, reply } of spec.http) {
-  net.createServer((socket) => {
-    seen(port, socket);
-    socket.once('data', () => {
-      const body = reply + '\\n';
-      socket.end('HTTP/1.1 200 OK\\r\\ncontent-type: text/plain\\r\\ncontent-length: ' + Buffer.byteLength(body) + '\\r\\nconnection: close\\r\\n\\r\\n' + body);
-    });
-    socket.on('error', () => undefined);
-  }).listen(port, spec.address);
+// One HTTP answer per connection, with a fixed body.
+const answer = (port, reply) => (socket) => {
+  seen(port, socket);
+  socket.once('data', () => {
+    const body = reply + '\\n';
+    socket.end('HTTP/1.1 200 OK\\r\\ncontent-type: text/plain\\r\\ncontent-length: ' + Buffer.byteLength(body) + '\\r\\nconnection: close\\r\\n\\r\\n' + body);
+  });
+  socket.on('error', () => undefined);
+};
+for (const { port, reply } of spec.http) net.createServer(answer(port, reply)).listen(port, spec.address);
+// HTTPS: the same answer over TLS with the server's own certificate, so a client can validate it end to end.
+for (const { port, reply, certPem, keyPem } of spec.https ?? []) {
+  require('node:tls')
+    .createServer({ cert: certPem, key: keyPem }, answer(port, reply))
+    .on('tlsClientError', () => undefined)
+    .listen(port, spec.address);
 }
 for (const port of spec.echo) {
   net.createServer((socket) => { seen(port, socket); socket.pipe(socket); socket.on('error', () => undefined); }).listen(port, spec.address);
@@ -69,10 +76,12 @@ export class NamespaceProber {
   }
 }
 
-/** What a test server answers: HTTP ports with a fixed body, and raw TCP echo ports. */
+/** What a test server answers: HTTP ports with a fixed body, raw TCP echo ports, and HTTPS ports. */
 export interface ServerReplies {
   http: { port: number; reply: string }[];
   echo: number[];
+  /** HTTP over TLS with a fixed body, served with this certificate (chain) and key, PEM. */
+  https?: { port: number; reply: string; certPem: string; keyPem: string }[];
 }
 
 /** A server in a namespace that records the peer address of every connection. */

@@ -4,7 +4,8 @@ import { parsePrefix, prefixContains } from './ipv4.js';
 
 /**
  * Reads on-prem sites for the fabric from a JSON file: an array of
- * `{ attachTo, prefixes, servers: [{ name, ip, http?: [{ port, reply }], echo?: [port] }] }`.
+ * `{ attachTo, prefixes, servers: [{ name, ip, http?: [{ port, reply }], echo?: [port],
+ * https?: [{ port, reply, certPem, keyPem }] }] }`.
  */
 export async function loadOnPremFile(path: string): Promise<OnPremSite[]> {
   let parsed: unknown;

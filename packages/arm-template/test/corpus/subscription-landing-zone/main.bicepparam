@@ -1,0 +1,3 @@
+using 'main.bicep'
+
+param adminToken = 'subscription-scope-S3cret'
