@@ -4,8 +4,8 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceStore } from '../src/internal/arm/resource-store.js';
 import { FaultInjector } from '../src/internal/control/fault-injector.js';
-import type { ArmContext } from '../src/internal/arm/arm-context.js';
-import { routeCompute } from '../src/internal/compute/compute-router.js';
+import type { ArmContext } from '../src/internal/arm/arm-provider.js';
+import { computePlugin } from '../src/internal/providers/compute/index.js';
 import {
   startLocalCloud,
   trustCloudCa,
@@ -409,6 +409,7 @@ describe('the store the fabric reads', () => {
       location,
       properties: { provisioningState: 'Succeeded' },
     });
+    const { route } = computePlugin.arm!;
     const context: ArmContext = {
       store,
       scenario: defaultScenario(),
@@ -416,9 +417,10 @@ describe('the store the fabric reads', () => {
       latencies: { readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 },
       faults: new FaultInjector([]),
       now: () => 0,
+      providers: [computePlugin.arm!],
     };
     const call = (method: string, path: string, body?: unknown) =>
-      routeCompute(
+      route(
         {
           method,
           path,

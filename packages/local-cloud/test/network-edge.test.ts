@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
-import { validateNetworkBody } from '../src/internal/network/network-schemas.js';
+import { validateNetworkBody } from '../src/internal/providers/network/network-schemas.js';
 import { startLocalCloud, trustCloudCa, defaultScenario, type LocalCloud } from '../src/index.js';
 
 let local: LocalCloud;

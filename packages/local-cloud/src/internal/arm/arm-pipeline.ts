@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange, Reply } from '../http/exchange.js';
 import type { RequestThrottle } from '../control/throttle.js';
-import { subscriptionTenant, type ArmContext } from './arm-context.js';
+import type { ArmContext, ArmRoute } from './arm-provider.js';
 import { armError } from './arm-error.js';
 import { checkBearer, wrongTenant, type BearerCheckContext } from './bearer-check.js';
-import { routeArm, type ArmRoute } from './arm-router.js';
+import { routeArm } from './arm-router.js';
 
 /** Everything an ARM call passes through before its handler. */
 export interface ArmPipelineContext extends ArmContext {
@@ -40,6 +40,13 @@ function fromGateway(reply: Reply): Reply {
   return 'reset' in reply
     ? reply
     : { ...reply, headers: { ...reply.headers, 'x-ms-failure-cause': 'gateway' } };
+}
+
+/** The tenant owning a subscription, or undefined when the scenario declares no such subscription. */
+function subscriptionTenant(context: ArmContext, subscriptionId: string): string | undefined {
+  return context.scenario.tenants.find((t) =>
+    t.subscriptions.some((s) => s.id === subscriptionId.toLowerCase()),
+  )?.id;
 }
 
 type Admission = { route: ArmRoute; headers: Record<string, string> } | { refusal: Reply };
