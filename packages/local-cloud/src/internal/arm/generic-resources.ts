@@ -6,6 +6,7 @@ import { parseListFilter } from './list-filter.js';
 import type { ResourceRecord } from './resource-store.js';
 import { normaliseLocation, resourceGroupMissing } from './resource-groups.js';
 import { inResourceMap, servePut } from './resource-put.js';
+import { withoutNullMembers } from './null-members.js';
 
 /** Provider namespaces the cloud stores generically until a dedicated emulation replaces them. */
 export const genericNamespaces = [
@@ -121,7 +122,7 @@ export function getResource(context: ArmContext, address: ResourceAddress): Repl
 export function patchResource(exchange: Exchange, context: ArmContext, address: ResourceAddress): Reply {
   const record = context.store.resources.get(address.id.toLowerCase());
   if (record === undefined) return notFound(address);
-  const body = jsonBody(exchange) as Record<string, unknown> | undefined;
+  const body = withoutNullMembers(jsonBody(exchange)) as Record<string, unknown> | undefined;
   if (body?.tags !== undefined) record.tags = body.tags as Record<string, string>;
   return json(200, record);
 }

@@ -1,6 +1,7 @@
 import { json, jsonBody, type Exchange, type Reply } from '../http/exchange.js';
 import type { ArmContext } from './arm-provider.js';
 import { startOperation, type LongRunningProtocol, type OperationRequest } from './long-running.js';
+import { withoutNullMembers } from './null-members.js';
 import type { ResourceRecord } from './resource-store.js';
 
 /** A stored record: whatever else it holds, it has its id (which no reply has). */
@@ -14,7 +15,7 @@ export interface Identified {
  * `save` may be left out.
  */
 export interface PutSteps<Body, Stored extends Identified> {
-  /** The request body (default: the call's body, read as ARM's lenient JSON reader does). */
+  /** The request body (default: the call's body, read as ARM's lenient JSON reader does); null members are absent. */
   body?: unknown;
   /** Refuses a malformed body (400) before anything else is read; undefined accepts it as a `Body`. */
   validate?(raw: unknown): Reply | undefined;
@@ -43,7 +44,7 @@ export function servePut<Body, Stored extends Identified>(
   context: ArmContext,
   steps: PutSteps<Body, Stored>,
 ): Reply {
-  const raw = 'body' in steps ? steps.body : jsonBody(exchange);
+  const raw = withoutNullMembers('body' in steps ? steps.body : jsonBody(exchange));
   const malformed = steps.validate?.(raw);
   if (malformed !== undefined) return malformed;
   const existing = steps.find();

@@ -8,6 +8,7 @@ import type { ResourceAddress } from '../../arm/generic-resources.js';
 import type { ResourceRecord } from '../../arm/resource-store.js';
 import { serveDelete } from '../../arm/resource-delete.js';
 import { servePut } from '../../arm/resource-put.js';
+import { withoutNullMembers } from '../../arm/null-members.js';
 import { computeOperation } from './compute-operation.js';
 import { checkScaleSetSubnets, instancesOf, removeInstance, scaleTo } from './scale-set-instances.js';
 
@@ -82,7 +83,7 @@ export function patchScaleSet(exchange: Exchange, context: ArmContext, address: 
       'ResourceNotFound',
       `The Resource 'Microsoft.Compute/virtualMachineScaleSets/${address.name}' under resource group '${address.resourceGroup}' was not found.`,
     );
-  const patch = (jsonBody(exchange) ?? {}) as Json;
+  const patch = (withoutNullMembers(jsonBody(exchange)) ?? {}) as Json;
   const fields: Json = {
     location: existing.location,
     tags: patch.tags ?? existing.tags,

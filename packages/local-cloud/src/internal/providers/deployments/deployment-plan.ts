@@ -39,7 +39,8 @@ export function readDeploymentRequest(body: unknown): DeploymentRequest | Provid
       message: "The request content must be an object with 'properties'.",
     };
   }
-  const { properties } = body;
+  // A member set to null is absent, as ARM reads it; nulls inside the template and parameters are values.
+  const properties = Object.fromEntries(Object.entries(body.properties).filter(([, v]) => v !== null));
   if (properties.templateLink !== undefined || properties.parametersLink !== undefined) {
     return {
       code: 'InvalidTemplateDeployment',
