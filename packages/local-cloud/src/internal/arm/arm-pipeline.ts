@@ -21,6 +21,7 @@ export async function serveArm(
   context: ArmPipelineContext,
 ): Promise<Reply & { operation?: string }> {
   context.store.settle(context.now());
+  exchange.path = normaliseArmPath(exchange.path);
   const admitted = await admit(exchange, context);
   if ('refusal' in admitted) return fromGateway(admitted.refusal);
   const { route, headers } = admitted;
@@ -33,6 +34,15 @@ export async function serveArm(
   const reply = !('reset' in run) && run.status >= 400 && !route.byProvider ? fromGateway(run) : run;
   if ('reset' in reply) return reply;
   return { ...reply, headers: { ...headers, ...reply.headers }, operation: route.operation };
+}
+
+/**
+ * The path as ARM reads it, segment by segment: repeated slashes are one (azure-cli's `resource show --resource-type`
+ * sends `…/providers/Microsoft.Network//virtualNetworks/…`), and a trailing slash is none.
+ */
+export function normaliseArmPath(path: string): string {
+  const collapsed = path.replace(/\/{2,}/g, '/');
+  return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed;
 }
 
 /** ARM marks the errors its gateway (not a resource provider) answers. */

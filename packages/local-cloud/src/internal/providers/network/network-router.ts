@@ -111,9 +111,11 @@ export function routeNetwork(exchange: Exchange, context: ArmContext): ArmRoute 
       run: versioned(exchange, context, type, list),
     };
   }
-  const address = generic.parseResourceAddress(path);
-  if (address === undefined || !emulated.includes(address.type) || address.name.includes('/'))
-    return undefined;
+  const parsed = generic.parseResourceAddress(path);
+  // Types compare without regard to case; the provider answers with its own spelling.
+  const type = emulated.find((t) => t.toLowerCase() === parsed?.type.toLowerCase());
+  if (parsed === undefined || type === undefined || parsed.name.includes('/')) return undefined;
+  const address = { ...parsed, type };
   return {
     operation: writeKind,
     subscriptionId: address.subscriptionId,
