@@ -229,4 +229,46 @@ describeAz(title, () => {
     expect(group.containers[0]!.instanceView.currentState.state).toBe('Running');
     expect(group.subnetIds[0]!.id).toContain(outputs.hubVnetId!.value as string);
   });
+
+  it('shows a resource by group, name and --resource-type (the path az builds has a double slash ARM normalises)', async () => {
+    const vnetId = outputs.hubVnetId!.value as string;
+    const name = vnetId.split('/').pop()!;
+    const vnet = (await azJson(
+      'resource',
+      'show',
+      '--resource-group',
+      rg,
+      '--name',
+      name,
+      '--resource-type',
+      'Microsoft.Network/virtualNetworks',
+    )) as { id: string; type: string };
+    expect(vnet).toMatchObject({ id: vnetId, type: 'Microsoft.Network/virtualNetworks' });
+    // az writes `resourcegroups` in lower case and the type after a double slash; ARM reads the path as the id.
+    const calls = (await new LocalCloudAdmin(local.cloud).calls()).map((c) =>
+      `${c.method} ${c.path} ${c.status}`.toLowerCase(),
+    );
+    expect(calls).toContain(`get ${vnetId} 200`.toLowerCase());
+  });
+
+  it('lists the resources of a group (az resource list -g sends $filter=resourceGroup eq …)', async () => {
+    const listed = (await azJson('resource', 'list', '--resource-group', rg)) as {
+      id: string;
+      type: string;
+    }[];
+    expect(listed.map((r) => r.id)).toEqual(
+      expect.arrayContaining([outputs.hubVnetId!.value, outputs.privateEndpointId!.value]),
+    );
+    expect(listed.every((r) => r.id.toLowerCase().includes(`/resourcegroups/${rg}/`))).toBe(true);
+    const byType = (await azJson(
+      'resource',
+      'list',
+      '--resource-group',
+      rg,
+      '--resource-type',
+      'Microsoft.Network/virtualNetworks',
+    )) as { type: string }[];
+    expect(byType.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(byType.map((r) => r.type))).toEqual(new Set(['Microsoft.Network/virtualNetworks']));
+  });
 });

@@ -135,21 +135,23 @@ export function deleteResource(context: ArmContext, address: ResourceAddress): R
   return { status: removed ? 200 : 204 };
 }
 
-/** GET `…/resources` of a subscription or resource group, with `$filter` and `$top`. */
+/** A resource as ARM lists it (GenericResourceExpanded): what identifies it, without its properties. */
+function listed(record: ResourceRecord, withTags: boolean): Record<string, unknown> {
+  const { id, name, type, location, tags, kind, sku, plan, identity, managedBy } = record;
+  return { id, name, type, location, ...(withTags ? { tags } : {}), kind, sku, plan, identity, managedBy };
+}
+
+/**
+ * GET `…/resources` of a subscription or resource group, with `$filter` (resources filtered by tag are answered
+ * without their tags, as ARM does) and `$top`.
+ */
 export function listResources(exchange: Exchange, context: ArmContext, scopeId: string): Reply {
-  const filter = parseListFilter(exchange.query.get('$filter'), [
-    'tagname',
-    'tagvalue',
-    'resourcetype',
-    'name',
-    'location',
-    'substringof',
-  ]);
-  if (typeof filter === 'string') return armError(400, 'InvalidFilterInQueryString', filter);
+  const filter = parseListFilter(exchange.query.get('$filter'));
+  if (!('keeps' in filter)) return filter;
   const matches = context.store
     .resourcesUnder(scopeId)
-    .filter((r) => r.id.split('/').length === 9 && filter(r))
-    .map(({ id, name, type, location, tags, kind, sku }) => ({ id, name, type, location, tags, kind, sku }));
+    .filter((r) => r.id.split('/').length === 9 && filter.keeps(r))
+    .map((r) => listed(r, !filter.byTag));
   const top = Number(exchange.query.get('$top') ?? matches.length);
   return json(200, { value: matches.slice(0, Number.isFinite(top) ? top : matches.length) });
 }

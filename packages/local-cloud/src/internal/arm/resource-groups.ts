@@ -140,11 +140,11 @@ export function patchResourceGroup(
 
 /** GET the subscription's resource groups, with `$filter` on tags and `$top`. */
 export function listResourceGroups(exchange: Exchange, context: ArmContext, subscriptionId: string): Reply {
-  const filter = parseListFilter(exchange.query.get('$filter'), ['tagname', 'tagvalue']);
-  if (typeof filter === 'string') return armError(400, 'InvalidFilterInQueryString', filter);
+  const filter = parseListFilter(exchange.query.get('$filter'), true);
+  if (!('keeps' in filter)) return filter;
   const prefix = `/subscriptions/${subscriptionId}/resourcegroups/`.toLowerCase();
   const groups = [...context.store.resourceGroups.entries()]
-    .filter(([k, g]) => k.startsWith(prefix) && filter(g))
+    .filter(([k, g]) => k.startsWith(prefix) && filter.keeps(g))
     .map(([, g]) => g);
   const top = Number(exchange.query.get('$top') ?? groups.length);
   return json(200, { value: groups.slice(0, Number.isFinite(top) ? top : groups.length) });
