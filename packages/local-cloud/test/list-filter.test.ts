@@ -130,6 +130,23 @@ describe('the resource list $filter ARM accepts', () => {
   });
 });
 
+describe('the resource list $expand', () => {
+  it('adds each resource’s provisioningState when $expand asks for it, and only then', async () => {
+    const plain = await arm('GET', '/resourceGroups/rg-a/resources');
+    expect(plain.body.value[0]).not.toHaveProperty('provisioningState');
+    const expanded = await arm(
+      'GET',
+      '/resourceGroups/rg-a/resources',
+      undefined,
+      '&$expand=createdTime,changedTime,provisioningState',
+    );
+    expect((expanded.body.value as Json[]).map((r) => r.provisioningState)).toEqual([
+      'Succeeded',
+      'Succeeded',
+    ]);
+  });
+});
+
 describe('the resource group list $filter ARM accepts', () => {
   it('filters resource groups by tag name and value, with their tags', async () => {
     const reply = await arm(

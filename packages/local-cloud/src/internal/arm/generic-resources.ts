@@ -135,23 +135,44 @@ export function deleteResource(context: ArmContext, address: ResourceAddress): R
   return { status: removed ? 200 : 204 };
 }
 
-/** A resource as ARM lists it (GenericResourceExpanded): what identifies it, without its properties. */
-function listed(record: ResourceRecord, withTags: boolean): Record<string, unknown> {
+/**
+ * A resource as ARM lists it (GenericResourceExpanded): what identifies it, without its properties; with its
+ * provisioningState when `$expand` names it (createdTime and changedTime are not kept, so not answered).
+ */
+function listed(record: ResourceRecord, withTags: boolean, expand: string[]): Record<string, unknown> {
   const { id, name, type, location, tags, kind, sku, plan, identity, managedBy } = record;
-  return { id, name, type, location, ...(withTags ? { tags } : {}), kind, sku, plan, identity, managedBy };
+  const state = expand.includes('provisioningstate') ? record.properties.provisioningState : undefined;
+  const shownTags = withTags ? { tags } : {};
+  return {
+    id,
+    name,
+    type,
+    location,
+    ...shownTags,
+    kind,
+    sku,
+    plan,
+    identity,
+    managedBy,
+    provisioningState: state,
+  };
 }
 
 /**
  * GET `…/resources` of a subscription or resource group, with `$filter` (resources filtered by tag are answered
- * without their tags, as ARM does) and `$top`.
+ * without their tags, as ARM does), `$expand` and `$top`.
  */
 export function listResources(exchange: Exchange, context: ArmContext, scopeId: string): Reply {
   const filter = parseListFilter(exchange.query.get('$filter'));
   if (!('keeps' in filter)) return filter;
+  const expand = (exchange.query.get('$expand') ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((e) => e.trim());
   const matches = context.store
     .resourcesUnder(scopeId)
     .filter((r) => r.id.split('/').length === 9 && filter.keeps(r))
-    .map((r) => listed(r, !filter.byTag));
+    .map((r) => listed(r, !filter.byTag, expand));
   const top = Number(exchange.query.get('$top') ?? matches.length);
   return json(200, { value: matches.slice(0, Number.isFinite(top) ? top : matches.length) });
 }
