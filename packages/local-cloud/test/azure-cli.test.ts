@@ -271,4 +271,40 @@ describeAz(title, () => {
     expect(byType.length).toBeGreaterThanOrEqual(2);
     expect(new Set(byType.map((r) => r.type))).toEqual(new Set(['Microsoft.Network/virtualNetworks']));
   });
+
+  it('registers the cloud from its resource manager alone, as Azure Stack Hub users do, and logs in through AD FS', async () => {
+    // A fresh configuration: what `az cloud register -n NAME --endpoint-resource-manager URL` learns by itself.
+    const stackEnv = { ...env, AZURE_CONFIG_DIR: join(dir, 'az-stack') };
+    const stack = (...args: string[]) => run(az!, args, { env: stackEnv, maxBuffer: 16 * 1024 * 1024 });
+    await stack(
+      'cloud',
+      'register',
+      '-n',
+      'LocalStack',
+      '--endpoint-resource-manager',
+      local.cloud.resourceManager,
+    );
+    await stack('cloud', 'set', '-n', 'LocalStack');
+    const clouds = await readFile(join(dir, 'az-stack', 'clouds.config'), 'utf8');
+    expect(clouds).toContain(`active_directory = ${local.cloud.authorityHost}/adfs`);
+    expect(clouds).toContain(`active_directory_resource_id = ${local.cloud.audience}`);
+    const principal = local.cloud.principals[0]!;
+    const { stdout } = await stack(
+      'login',
+      '--service-principal',
+      '-u',
+      principal.clientId,
+      '-p',
+      principal.clientSecret!,
+      '--tenant',
+      local.cloud.tenantId,
+      '-o',
+      'json',
+    );
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ id: local.cloud.subscriptionId, cloudName: 'LocalStack', state: 'Enabled' }),
+    ]);
+    const { stdout: groups } = await stack('group', 'list', '-o', 'json');
+    expect((JSON.parse(groups) as { name: string }[]).map((g) => g.name)).toContain(rg);
+  });
 });
