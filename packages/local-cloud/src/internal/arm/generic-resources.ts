@@ -7,6 +7,7 @@ import type { ResourceRecord } from './resource-store.js';
 import { normaliseLocation, resourceGroupMissing } from './resource-groups.js';
 import { inResourceMap, servePut } from './resource-put.js';
 import { withoutNullMembers } from './null-members.js';
+import { withoutWriteOnly } from './write-only.js';
 
 /** Provider namespaces the cloud stores generically until a dedicated emulation replaces them. */
 export const genericNamespaces = [
@@ -109,13 +110,14 @@ export function putResource(exchange: Exchange, context: ArmContext, address: Re
         provisioningState: 'Succeeded',
       },
     }),
+    present: withoutWriteOnly,
   });
 }
 
 /** GET one resource. */
 export function getResource(context: ArmContext, address: ResourceAddress): Reply {
   const record = context.store.resources.get(address.id.toLowerCase());
-  return record === undefined ? notFound(address) : json(200, record);
+  return record === undefined ? notFound(address) : json(200, withoutWriteOnly(record));
 }
 
 /** PATCH: replaces the tags given. */
@@ -124,7 +126,7 @@ export function patchResource(exchange: Exchange, context: ArmContext, address: 
   if (record === undefined) return notFound(address);
   const body = withoutNullMembers(jsonBody(exchange)) as Record<string, unknown> | undefined;
   if (body?.tags !== undefined) record.tags = body.tags as Record<string, string>;
-  return json(200, record);
+  return json(200, withoutWriteOnly(record));
 }
 
 /** DELETE: 200 when removed, 204 when there was nothing to remove. */

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ResourceGroupRecord, ResourceRecord, ResourceStore } from '../arm/resource-store.js';
 import type { CloudPlugin } from '../cloud-plugin.js';
+import { withoutWriteOnlySecrets } from '../arm/write-only.js';
 
 /** A map of records as the snapshot holds it: `[key, record]` pairs in insertion order. */
 type Entries<Record> = [string, Record][];
@@ -31,7 +32,8 @@ export function serialiseSnapshot(store: ResourceStore, plugins: readonly CloudP
     format,
     version: 1,
     resourceGroups: [...store.resourceGroups.entries()],
-    resources: [...store.resources.entries()],
+    // The write-only secrets (an ACI secureValue, an adminPassword) are not written: nothing needs them again.
+    resources: [...store.resources.entries()].map(([key, record]) => [key, withoutWriteOnlySecrets(record)]),
   };
   for (const { name, snapshot: state } of persisted(plugins)) snapshot[name] = state.save(store);
   return JSON.stringify(snapshot, null, 1) + '\n';

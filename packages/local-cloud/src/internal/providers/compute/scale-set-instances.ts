@@ -144,11 +144,11 @@ function macAddressOf(nicId: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join('-');
 }
 
-/** The model of an instance: the scale set's profile with its computer name, without customData. */
+/** The model of an instance: the scale set's profile with its computer name, without its write-only members. */
 function instanceRecord(scaleSet: ResourceRecord, instanceId: number, nicIds: string[]): ResourceRecord {
   const profile = (scaleSet.properties.virtualMachineProfile ?? {}) as Json;
   const os = (profile.osProfile ?? {}) as Json;
-  const { computerNamePrefix, customData: _customData, ...osRest } = os;
+  const { computerNamePrefix, customData: _customData, adminPassword: _password, ...osRest } = os;
   const prefix = typeof computerNamePrefix === 'string' ? computerNamePrefix : scaleSet.name;
   const sku = (scaleSet.sku ?? {}) as Json;
   return {

@@ -9,20 +9,19 @@ import type { ResourceRecord } from '../../arm/resource-store.js';
 import { serveDelete } from '../../arm/resource-delete.js';
 import { servePut } from '../../arm/resource-put.js';
 import { withoutNullMembers } from '../../arm/null-members.js';
+import { withoutWriteOnly } from '../../arm/write-only.js';
 import { computeOperation } from './compute-operation.js';
 import { checkScaleSetSubnets, instancesOf, removeInstance, scaleTo } from './scale-set-instances.js';
 
 type Json = Record<string, unknown>;
 
 /**
- * The scale set as GET answers it: `osProfile.customData` is write-only in Compute, so it is left out here
- * while the stored record keeps it (at `properties.virtualMachineProfile.osProfile.customData`) for the fabric.
+ * The scale set as GET answers it: `osProfile.customData` and `adminPassword` are write-only in Compute, so they are
+ * left out here while the stored record keeps them (customData at
+ * `properties.virtualMachineProfile.osProfile.customData`, for the fabric).
  */
 export function presentScaleSet(record: ResourceRecord): ResourceRecord {
-  const shown = structuredClone(record);
-  const os = (shown.properties.virtualMachineProfile as { osProfile?: Json } | undefined)?.osProfile;
-  if (os !== undefined) delete os.customData;
-  return shown;
+  return withoutWriteOnly(record);
 }
 
 function invalidBody(body: unknown): Reply | undefined {

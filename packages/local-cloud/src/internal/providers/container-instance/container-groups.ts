@@ -16,6 +16,7 @@ import {
 } from '../../arm/long-running.js';
 import type { LongRunningOperation } from '../../arm/resource-store.js';
 import { inResourceMap, servePut } from '../../arm/resource-put.js';
+import { withoutWriteOnly } from '../../arm/write-only.js';
 import { execSessionsOf } from './exec-sessions.js';
 
 type Json = Record<string, unknown>;
@@ -208,6 +209,7 @@ export function putContainerGroup(exchange: Exchange, context: ArmContext, addre
     ...inResourceMap(context, address.id),
     build: (body, existing) => groupRecord(context, address, body, existing),
     operation: (record) => groupOperation(context, address, record.location!, running(record)),
+    present: withoutWriteOnly,
   });
 }
 
@@ -280,7 +282,7 @@ export function deleteContainerGroup(context: ArmContext, address: GroupAddress)
   const record = context.store.resources.get(address.id.toLowerCase());
   if (record === undefined) return { status: 204 };
   context.store.resources.delete(address.id.toLowerCase());
-  return json(200, record);
+  return json(200, withoutWriteOnly(record));
 }
 
 /** GET one group, or list them under a scope. */
@@ -289,10 +291,10 @@ export function readGroups(context: ArmContext, address: GroupAddress | { scope:
     const value = context.store
       .resourcesUnder(address.scope)
       .filter((r) => r.type === 'Microsoft.ContainerInstance/containerGroups');
-    return json(200, { value });
+    return json(200, { value: value.map(withoutWriteOnly) });
   }
   const record = findGroup(context, address);
-  return 'status' in record || 'reset' in record ? (record as Reply) : json(200, record);
+  return 'status' in record || 'reset' in record ? (record as Reply) : json(200, withoutWriteOnly(record));
 }
 
 /** The ports the containers of a group expose, as IpAddress lists them (`protocol` defaults to TCP). */

@@ -15,6 +15,7 @@ import {
 } from './deployment-record.js';
 import { reportedOutputs, type DeploymentRequest } from './deployment-plan.js';
 import { defaultApiVersionFor } from '../../arm/resource-providers.js';
+import { concealerOf, type Concealer } from './secure-values.js';
 import { storeResolver } from './runtime-state.js';
 
 const failedMessage =
@@ -36,6 +37,17 @@ const statusNames: Record<number, string> = {
 /** The deployment records of a run: the top one and one per nested deployment (Bicep module), by module path. */
 type RecordsByPath = Map<string, DeploymentRecord>;
 
+/** What the steps of one run share. */
+interface DeploymentRun {
+  context: ArmContext;
+  caller: DeploymentCaller;
+  records: RecordsByPath;
+  expansion: TemplateExpansion;
+  signal: AbortSignal;
+  /** Hides the request's secure values in what the run records: providers' answers, errors. */
+  conceal: Concealer;
+}
+
 function startOperation(
   context: ArmContext,
   record: DeploymentRecord,
@@ -56,7 +68,7 @@ function startOperation(
 }
 
 function finishOperation(
-  context: ArmContext,
+  { context, conceal }: DeploymentRun,
   operation: DeploymentOperationRecord,
   outcome: { ok: true; status: number; body: unknown } | { ok: false; status: number; error: ProviderError },
 ): void {
@@ -64,7 +76,7 @@ function finishOperation(
   operation.timestamp = new Date(context.now()).toISOString();
   operation.duration = isoDuration(context.now() - operation.startedAt);
   operation.statusCode = statusNames[outcome.status] ?? String(outcome.status);
-  operation.statusMessage = outcome.ok ? outcome.body : { status: 'Failed', error: outcome.error };
+  operation.statusMessage = conceal(outcome.ok ? outcome.body : { status: 'Failed', error: outcome.error });
 }
 
 /** The body ARM sends a provider: the finished request body of the planned resource. */
@@ -77,14 +89,8 @@ function requestBody(
   return JSON.parse(JSON.stringify(body)) as unknown;
 }
 
-async function deployResource(
-  context: ArmContext,
-  caller: DeploymentCaller,
-  records: RecordsByPath,
-  expansion: TemplateExpansion,
-  resource: PlannedResource,
-  signal: AbortSignal,
-): Promise<boolean> {
+async function deployResource(run: DeploymentRun, resource: PlannedResource): Promise<boolean> {
+  const { context, caller, records, expansion, signal } = run;
   const record = records.get(resource.deploymentPath.join('/')) ?? records.get('')!;
   const operation = startOperation(context, record, {
     id: resource.id,
@@ -97,7 +103,7 @@ async function deployResource(
     body = requestBody(expansion, resource, storeResolver(context, caller, expansion));
   } catch (error) {
     if (!(error instanceof ArmTemplateError)) throw error;
-    finishOperation(context, operation, {
+    finishOperation(run, operation, {
       ok: false,
       status: 400,
       error: { code: 'InvalidTemplate', message: error.message },
@@ -110,7 +116,7 @@ async function deployResource(
     { method: 'PUT', id: resource.id, apiVersion: resource.apiVersion, body },
     signal,
   );
-  finishOperation(context, operation, outcome);
+  finishOperation(run, operation, outcome);
   return outcome.ok;
 }
 
@@ -167,8 +173,9 @@ function nestedRecords(
 }
 
 /** Ends each nested deployment: Failed when one of its operations failed, else Succeeded, innermost first. */
-function finishNested(context: ArmContext, records: RecordsByPath, topPath = ''): void {
-  const paths = [...records.keys()].filter((p) => p !== topPath).sort((a, b) => b.length - a.length);
+function finishNested(run: DeploymentRun): void {
+  const { context, records } = run;
+  const paths = [...records.keys()].filter((p) => p !== '').sort((a, b) => b.length - a.length);
   for (const path of paths) {
     const record = records.get(path)!;
     const parentPath = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
@@ -184,7 +191,7 @@ function finishNested(context: ArmContext, records: RecordsByPath, topPath = '')
     record.finishedAt = context.now();
     if (failed) record.error = deploymentFailed(record, records);
     finishOperation(
-      context,
+      run,
       operation,
       failed ? { ok: false, status: 400, error: record.error! } : { ok: true, status: 200, body: undefined },
     );
@@ -192,12 +199,8 @@ function finishNested(context: ArmContext, records: RecordsByPath, topPath = '')
 }
 
 /** Complete mode: deletes every resource of the target group that the template does not declare. */
-async function deleteUndeclared(
-  context: ArmContext,
-  caller: DeploymentCaller,
-  top: DeploymentRecord,
-  expansion: TemplateExpansion,
-): Promise<boolean> {
+async function deleteUndeclared(run: DeploymentRun, top: DeploymentRecord): Promise<boolean> {
+  const { context, caller, expansion } = run;
   const declared = new Set(expansion.resources.filter((r) => r.condition).map((r) => r.id.toLowerCase()));
   const group = `/subscriptions/${top.subscriptionId}/resourceGroups/${top.resourceGroup}`;
   const extras = context.store
@@ -216,17 +219,48 @@ async function deleteUndeclared(
         id: resource.id,
         apiVersion: defaultApiVersionFor(context, resource.type),
       });
-      finishOperation(context, operation, outcome);
+      finishOperation(run, operation, outcome);
       return outcome.ok;
     }),
   );
   return results.every(Boolean);
 }
 
+/** Deploys the waves of the plan in order, a wave's resources in parallel, until one fails or the run is cancelled. */
+async function deployWaves(run: DeploymentRun): Promise<boolean> {
+  const byId = new Map(run.expansion.resources.map((r) => [r.id, r]));
+  for (const wave of run.expansion.order) {
+    if (run.signal.aborted) return true;
+    const results = await Promise.all(wave.map((id) => deployResource(run, byId.get(id)!)));
+    if (!results.every(Boolean)) return false;
+  }
+  return true;
+}
+
+/** The top record's end: the resources it created, and its state (with ARM's DeploymentFailed error). */
+function finishTop(run: DeploymentRun, top: DeploymentRecord, ok: boolean): void {
+  const records = [...run.records.values()];
+  top.finishedAt = run.context.now();
+  const created = new Set(
+    records
+      .flatMap((r) => r.operations)
+      .filter((o) => o.provisioningState === 'Succeeded' && o.provisioningOperation === 'Create')
+      .map((o) => o.targetResource.id),
+  );
+  top.outputResources = run.expansion.resources.filter((r) => created.has(r.id)).map((r) => ({ id: r.id }));
+  if (run.signal.aborted) top.state = 'Canceled';
+  else if (ok && records.every((r) => r.operations.every((o) => o.provisioningState === 'Succeeded')))
+    top.state = 'Succeeded';
+  else {
+    top.state = 'Failed';
+    top.error ??= deploymentFailed(top, run.records);
+  }
+}
+
 /**
  * Runs a deployment as ARM's engine does: the waves of the plan in order, the resources of a wave in parallel,
  * each through its provider; stops scheduling after a failure or a cancel; then outputs, Complete-mode deletes
- * and the final state of every record.
+ * and the final state of every record. What it records passes through the request's concealer.
  */
 export async function runDeployment(
   context: ArmContext,
@@ -236,46 +270,25 @@ export async function runDeployment(
   expansion: TemplateExpansion,
 ): Promise<void> {
   const records = nestedRecords(context, top, expansion);
-  const byId = new Map(expansion.resources.map((r) => [r.id, r]));
-  const signal = top.abort.signal;
+  const conceal = concealerOf(request);
+  const run: DeploymentRun = { context, caller, records, expansion, signal: top.abort.signal, conceal };
   top.state = 'Running';
-  let ok = true;
+  let ok: boolean;
   try {
-    for (const wave of expansion.order) {
-      if (!ok || signal.aborted) break;
-      const results = await Promise.all(
-        wave.map((id) => deployResource(context, caller, records, expansion, byId.get(id)!, signal)),
-      );
-      ok = results.every(Boolean);
-    }
-    if (ok && !signal.aborted && top.mode === 'Complete')
-      ok = await deleteUndeclared(context, caller, top, expansion);
-    finishNested(context, records);
-    if (ok && !signal.aborted) {
+    ok = await deployWaves(run);
+    if (ok && !run.signal.aborted && top.mode === 'Complete') ok = await deleteUndeclared(run, top);
+    finishNested(run);
+    if (ok && !run.signal.aborted) {
       const values = expansion.finishOutputs(storeResolver(context, caller, expansion));
       top.outputs = reportedOutputs(request.template, values);
     }
   } catch (error) {
     ok = false;
     const message = error instanceof Error ? error.message : String(error);
-    top.error = { code: error instanceof ArmTemplateError ? error.code : 'InternalServerError', message };
+    top.error = conceal({
+      code: error instanceof ArmTemplateError ? error.code : 'InternalServerError',
+      message,
+    });
   }
-  top.finishedAt = context.now();
-  const created = new Set(
-    [...records.values()]
-      .flatMap((r) => r.operations)
-      .filter((o) => o.provisioningState === 'Succeeded' && o.provisioningOperation === 'Create')
-      .map((o) => o.targetResource.id),
-  );
-  top.outputResources = expansion.resources.filter((r) => created.has(r.id)).map((r) => ({ id: r.id }));
-  if (signal.aborted) top.state = 'Canceled';
-  else if (
-    ok &&
-    [...records.values()].every((r) => r.operations.every((o) => o.provisioningState === 'Succeeded'))
-  )
-    top.state = 'Succeeded';
-  else {
-    top.state = 'Failed';
-    top.error ??= deploymentFailed(top, records);
-  }
+  finishTop(run, top, ok);
 }

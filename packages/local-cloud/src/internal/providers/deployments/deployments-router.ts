@@ -20,6 +20,7 @@ import {
 } from './deployment-plan.js';
 import { runDeployment } from './deployment-run.js';
 import { computeWhatIf } from './what-if.js';
+import { concealerOf } from './secure-values.js';
 
 /**
  * The deployments of a scope: `{scope}[/providers/Microsoft.Resources]/deployments[/{name}[/{action}[/{child}]]]`.
@@ -139,7 +140,8 @@ function prepare(exchange: Exchange, context: ArmContext, address: DeploymentAdd
     location: group.location,
   };
   const expansion = planDeployment(context, request, target);
-  if ('code' in expansion) return { reply: badRequest(expansion) };
+  // The engine's errors may quote the value they failed on: a secure one stays hidden.
+  if ('code' in expansion) return { reply: badRequest(concealerOf(request)(expansion)) };
   return { request, target, expansion };
 }
 
@@ -212,7 +214,7 @@ function startDeployment(
   };
   void runDeployment(context, caller, record, request, expansion).catch((error: unknown) => {
     record.state = 'Failed';
-    record.error = { code: 'InternalServerError', message: (error as Error).message };
+    record.error = concealerOf(request)({ code: 'InternalServerError', message: (error as Error).message });
   });
   const statusUrl = `${context.resourceManager}${record.id.slice(1)}/operationStatuses/${randomUUID().replaceAll('-', '').toUpperCase()}?api-version=${exchange.query.get('api-version')}`;
   return json(existing === undefined ? 201 : 200, deploymentBody(record, context.now()), {
@@ -321,10 +323,14 @@ function whatIf(exchange: Exchange, context: ArmContext, address: DeploymentAddr
       failure = { code: 'InvalidTemplate', message: (error as Error).message };
     }
   };
+  // The declared bodies carry the secure values the template puts in them; the result hides them.
+  const conceal = concealerOf(prepared.request);
   const result = () =>
-    failure === undefined
-      ? { status: 'Succeeded', properties: { changes } }
-      : { status: 'Failed', error: failure };
+    conceal(
+      failure === undefined
+        ? { status: 'Succeeded', properties: { changes } }
+        : { status: 'Failed', error: failure },
+    );
   const { subscriptionId } = address;
   return acceptOperation(exchange, context, resourceManagerProtocol, { subscriptionId, complete, result });
 }

@@ -1,5 +1,6 @@
 import { ArmTemplateError, renderForSnapshot, type TemplateExpansion } from '@azpn/arm-template';
 import type { ArmContext } from '../../arm/arm-provider.js';
+import { isWriteOnly } from '../../arm/write-only.js';
 import type { DeploymentCaller } from './provider-call.js';
 import { readResource, storeResolver } from './runtime-state.js';
 
@@ -23,8 +24,6 @@ export interface WhatIfChange {
 
 /** The top-level members of a resource body that describe it (the rest, like name and type, identify it). */
 const comparedMembers = ['location', 'tags', 'sku', 'kind', 'identity', 'zones', 'plan', 'properties'];
-/** Write-only members: providers never return them, so their absence in the current state is not a change. */
-const writeOnly = new Set(['customdata', 'adminpassword', 'protectedsettings', 'securevalue', 'password']);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -67,7 +66,8 @@ export function propertyDelta(before: unknown, after: unknown, path = ''): Prope
     for (const [key, value] of Object.entries(after)) {
       const childPath = join(path, key);
       if (!(key in before)) {
-        if (!writeOnly.has(key.toLowerCase()) && value !== null)
+        // Providers never answer write-only members, so their absence in the current state is not a change.
+        if (!isWriteOnly(key) && value !== null)
           changes.push({ path: childPath, propertyChangeType: 'Create', after: value });
       } else changes.push(...propertyDelta(before[key], value, childPath));
     }
