@@ -172,3 +172,53 @@ describe('the resource group list $filter ARM accepts', () => {
     });
   });
 });
+
+describe('the deployment list $filter and $top ARM accepts', () => {
+  const deploymentsPath = '/resourceGroups/rg-a/providers/Microsoft.Resources/deployments';
+  const template = (resources: unknown[]) => ({
+    properties: { mode: 'Incremental', template: { $schema: 'x', contentVersion: '1.0.0.0', resources } },
+  });
+
+  beforeAll(async () => {
+    await arm('PUT', `${deploymentsPath}/empty`, template([]));
+    const missing = {
+      type: 'Contoso.Missing/things',
+      apiVersion: '2024-01-01',
+      name: 'x',
+      location: 'westeurope',
+    };
+    await arm('PUT', `${deploymentsPath}/broken`, template([missing]));
+    for (let i = 0; i < 100; i++) {
+      const states = ((await arm('GET', deploymentsPath)).body.value as Json[]).map(
+        (d) => d.properties.provisioningState,
+      );
+      if (states.every((state) => state === 'Succeeded' || state === 'Failed')) break;
+    }
+  });
+
+  it('filters by provisioningState and takes $top', async () => {
+    const failed = await arm(
+      'GET',
+      deploymentsPath,
+      undefined,
+      `&$filter=${encodeURIComponent("provisioningState eq 'Failed'")}`,
+    );
+    expect((failed.body.value as Json[]).map((d) => d.name)).toEqual(['broken']);
+    const one = await arm('GET', deploymentsPath, undefined, '&$top=1');
+    expect(one.body.value).toHaveLength(1);
+  });
+
+  it('refuses any other filter in ARM’s words', async () => {
+    const filter = "name eq 'empty'";
+    const reply = await arm('GET', deploymentsPath, undefined, `&$filter=${encodeURIComponent(filter)}`);
+    expect(reply).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'InvalidFilterInQueryString',
+          message: `Invalid $filter '${filter}' specified in the query string.`,
+        },
+      },
+    });
+  });
+});

@@ -2,7 +2,7 @@ import type { Exchange, Reply } from '../http/exchange.js';
 import { json, jsonBody } from '../http/exchange.js';
 import type { ArmContext } from './arm-provider.js';
 import { armError } from './arm-error.js';
-import { parseListFilter } from './list-filter.js';
+import { firstOf, parseListFilter } from './list-filter.js';
 import type { ResourceRecord } from './resource-store.js';
 import { normaliseLocation, resourceGroupMissing } from './resource-groups.js';
 import { inResourceMap, servePut } from './resource-put.js';
@@ -175,6 +175,5 @@ export function listResources(exchange: Exchange, context: ArmContext, scopeId: 
     .resourcesUnder(scopeId)
     .filter((r) => r.id.split('/').length === 9 && filter.keeps(r))
     .map((r) => listed(r, !filter.byTag, expand));
-  const top = Number(exchange.query.get('$top') ?? matches.length);
-  return json(200, { value: matches.slice(0, Number.isFinite(top) ? top : matches.length) });
+  return json(200, { value: firstOf(matches, exchange.query.get('$top')) });
 }

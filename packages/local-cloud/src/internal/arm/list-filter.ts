@@ -152,3 +152,21 @@ export function parseListFilter(filter: string | null, tagsOnly = false): ListFi
   if (tagsOnly && !byTag) return invalidFilter(filter);
   return { keeps: (record) => keeps(groups, record), byTag };
 }
+
+/**
+ * Parses the `$filter` of a deployment list: `provisioningState eq 'Failed'` (the only filter ARM documents there),
+ * or nothing; anything else is ARM's InvalidFilterInQueryString.
+ */
+export function parseStateFilter(filter: string | null): ((state: string) => boolean) | Reply {
+  if (filter === null || filter.trim() === '') return () => true;
+  const match = new RegExp(`^\\s*provisioningState\\s+eq\\s+${quoted}\\s*$`, 'i').exec(filter);
+  if (match === null) return invalidFilter(filter);
+  const wanted = unquote(match[1]!).toLowerCase();
+  return (state) => state.toLowerCase() === wanted;
+}
+
+/** The first `$top` items of a list (all of them when `$top` is absent or not a number). */
+export function firstOf<T>(items: T[], top: string | null): T[] {
+  const count = Number(top ?? items.length);
+  return Number.isFinite(count) ? items.slice(0, count) : items;
+}

@@ -2,7 +2,7 @@ import type { Exchange, Reply } from '../http/exchange.js';
 import { json, jsonBody } from '../http/exchange.js';
 import type { ArmContext } from './arm-provider.js';
 import { armError } from './arm-error.js';
-import { parseListFilter } from './list-filter.js';
+import { firstOf, parseListFilter } from './list-filter.js';
 import { acceptOperation, resourceManagerProtocol } from './long-running.js';
 import { servePut } from './resource-put.js';
 import type { ResourceGroupRecord } from './resource-store.js';
@@ -146,8 +146,7 @@ export function listResourceGroups(exchange: Exchange, context: ArmContext, subs
   const groups = [...context.store.resourceGroups.entries()]
     .filter(([k, g]) => k.startsWith(prefix) && filter.keeps(g))
     .map(([, g]) => g);
-  const top = Number(exchange.query.get('$top') ?? groups.length);
-  return json(200, { value: groups.slice(0, Number.isFinite(top) ? top : groups.length) });
+  return json(200, { value: firstOf(groups, exchange.query.get('$top')) });
 }
 
 /** 404 ResourceGroupNotFound when the subscription has no such group; the check before any call into a group. */

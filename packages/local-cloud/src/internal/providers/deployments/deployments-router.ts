@@ -8,6 +8,7 @@ import { checkApiVersion, resourcesApiVersions } from '../../arm/api-versions.js
 import { acceptOperation, resourceManagerProtocol } from '../../arm/long-running.js';
 import { resourceGroupMissing } from '../../arm/resource-groups.js';
 import { serveDelete } from '../../arm/resource-delete.js';
+import { firstOf, parseStateFilter } from '../../arm/list-filter.js';
 import type { ProviderError } from './provider-call.js';
 import { deploymentBody, deploymentsOf, operationBody, type DeploymentRecord } from './deployment-record.js';
 import {
@@ -77,11 +78,13 @@ function serve(exchange: Exchange, context: ArmContext, address: DeploymentAddre
   const method = exchange.method;
   if (address.name === undefined) {
     if (method !== 'GET') return methodNotAllowed(exchange);
+    const inState = parseStateFilter(exchange.query.get('$filter'));
+    if (typeof inState !== 'function') return inState;
     const scope = scopeIdOf(address).toLowerCase() + '/providers/microsoft.resources/deployments/';
     const value = [...deploymentsOf(context.store).entries()]
-      .filter(([key]) => key.startsWith(scope))
+      .filter(([key, record]) => key.startsWith(scope) && inState(record.state))
       .map(([, record]) => deploymentBody(record, context.now()));
-    return json(200, { value });
+    return json(200, { value: firstOf(value, exchange.query.get('$top')) });
   }
   const record = deploymentsOf(context.store).get(deploymentId(address).toLowerCase());
   switch (`${method} ${address.action ?? ''}`) {
