@@ -6,6 +6,7 @@
  */
 import { ClientSecretCredential } from '@azure/identity';
 import type { CloudDescription, PrincipalDescription } from './cloud-description.js';
+import { cloudRequest, type CloudResponse } from './cloud-https.js';
 
 /** The ARM SDK client options of the local cloud, for both generations of the Azure SDK. */
 export interface CloudClientOptions {
@@ -61,4 +62,20 @@ export function cloudSdkAccess(
     credentials: { scopes: [scope] },
   };
   return { credential, scope, options };
+}
+
+/**
+ * Sends one raw ARM call as the principal of `access`: `path` is what follows the resource manager URL (`/subscriptions/
+ * …`, query included). For tests that need ARM's exact status, headers and body, or a body no SDK would send.
+ */
+export async function armRequest(
+  cloud: Pick<CloudDescription, 'resourceManager' | 'caPem'>,
+  access: Pick<CloudSdkAccess, 'credential' | 'scope'>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<CloudResponse> {
+  const token = (await access.credential.getToken(access.scope)).token;
+  const url = `${cloud.resourceManager}${path.replace(/^\//, '')}`;
+  return cloudRequest(cloud.caPem, method, url, { headers: { authorization: `Bearer ${token}` }, body });
 }

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  cloudRequest,
-  defaultScenario,
-  startLocalCloud,
-  trustCloudCa,
-  type LocalCloud,
-} from '../src/index.js';
-import { cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
+import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
+import { armRequest, cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
 
 // The `$filter` of `GET …/resources` and `GET …/resourcegroups` as ARM documents it (Resources_List in
 // azure-rest-api-specs) and as azure-cli sends it (`az resource list -g … --resource-type … -n … -l …`), with
@@ -45,12 +39,8 @@ beforeAll(async () => {
 afterAll(async () => local.stop());
 
 async function arm(method: string, path: string, body?: unknown, query = '') {
-  const token = (await access.credential.getToken(access.scope)).token;
-  const url = `${local.cloud.resourceManager}subscriptions/${local.cloud.subscriptionId}${path}?api-version=2024-03-01${query}`;
-  const reply = await cloudRequest(local.cloud.caPem, method, url, {
-    headers: { authorization: `Bearer ${token}` },
-    body,
-  });
+  const scoped = `/subscriptions/${local.cloud.subscriptionId}${path}?api-version=2024-03-01${query}`;
+  const reply = await armRequest(local.cloud, access, method, scoped, body);
   return reply as { status: number; body: Json; headers: Record<string, unknown> };
 }
 

@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import { compileBicep } from '@azpn/bicep';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
-import {
-  cloudRequest,
-  defaultScenario,
-  startLocalCloud,
-  trustCloudCa,
-  type LocalCloud,
-} from '../src/index.js';
-import { cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
+import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
+import { armRequest, cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
 
 // ARM and its providers read an optional property set to `null` as absent. Bicep sends such nulls all the time
 // (`natGateway: useNat ? { id: nat.id } : null`), and so do SDKs and hand-written bodies.
@@ -41,12 +35,15 @@ afterAll(async () => local.stop());
 
 /** A raw call, so that the nulls reach the cloud as written; long-running answers are waited for. */
 async function arm(method: string, path: string, version: string, body?: unknown) {
-  const token = (await access.credential.getToken(access.scope)).token;
-  const url = `${local.cloud.resourceManager}${path.slice(1)}?api-version=${version}`;
-  const headers = { authorization: `Bearer ${token}` };
-  const reply = await cloudRequest(local.cloud.caPem, method, url, { headers, body });
-  for (let polled = reply.headers['azure-asyncoperation'] as string | undefined; polled !== undefined;) {
-    const status = await cloudRequest(local.cloud.caPem, 'GET', polled, { headers });
+  const reply = await armRequest(local.cloud, access, method, `${path}?api-version=${version}`, body);
+  const polled = reply.headers['azure-asyncoperation'] as string | undefined;
+  while (polled !== undefined) {
+    const status = await armRequest(
+      local.cloud,
+      access,
+      'GET',
+      polled.slice(local.cloud.resourceManager.length),
+    );
     if ((status.body as Json).status !== 'InProgress') break;
   }
   return reply as { status: number; body: Json };

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  cloudRequest,
-  defaultScenario,
-  startLocalCloud,
-  trustCloudCa,
-  type LocalCloud,
-} from '../src/index.js';
-import { cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
+import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
+import { armRequest, cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
 
 // ARM reads a request path as its segments: repeated slashes and a trailing slash change nothing, and resource
 // types (like every name in a resource id) compare without regard to case.
@@ -30,13 +24,8 @@ beforeAll(async () => {
 afterAll(async () => local.stop());
 
 async function arm(method: string, path: string, version: string, body?: unknown) {
-  const token = (await access.credential.getToken(access.scope)).token;
-  const url = `${local.cloud.resourceManager}${path.replace(/^\//, '')}?api-version=${version}`;
-  const headers = { authorization: `Bearer ${token}` };
-  return (await cloudRequest(local.cloud.caPem, method, url, { headers, body })) as {
-    status: number;
-    body: Json;
-  };
+  const reply = await armRequest(local.cloud, access, method, `${path}?api-version=${version}`, body);
+  return reply as { status: number; body: Json };
 }
 
 const vnetBody = {

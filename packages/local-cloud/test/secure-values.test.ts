@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import {
-  cloudRequest,
   defaultScenario,
   LocalCloudAdmin,
   startLocalCloud,
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
-import { cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
+import { armRequest, cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
 
 // A deployment's secure parameters (securestring, secureObject) never show in clear anywhere the local cloud answers
 // or writes: the deployment, its operations, validate and what-if, resource reads, the call log, the snapshot file
@@ -153,13 +152,9 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-async function arm(method: string, path: string, version: string, body?: unknown) {
-  const token = (await access.credential.getToken(access.scope)).token;
-  const url = `${local.cloud.resourceManager}subscriptions/${local.cloud.subscriptionId}/resourceGroups/${rg}${path}?api-version=${version}`;
-  return cloudRequest(local.cloud.caPem, method, url, {
-    headers: { authorization: `Bearer ${token}` },
-    body,
-  });
+function arm(method: string, path: string, version: string, body?: unknown) {
+  const group = `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${rg}`;
+  return armRequest(local.cloud, access, method, `${group}${path}?api-version=${version}`, body);
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
