@@ -1,7 +1,7 @@
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { defaultScenario, startLocalCloud, trustCloudCa } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const rounds = 200;
 
@@ -27,15 +27,7 @@ export default async function armCalls(): Promise<Record<string, number>> {
   });
   try {
     trustCloudCa(local.cloud.caPem);
-    const p = local.cloud.principals[0]!;
-    const credential = new ClientSecretCredential(local.cloud.tenantId, p.clientId, p.clientSecret!, {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    });
-    const options = {
-      endpoint: local.cloud.resourceManager,
-      credentialScopes: [`${local.cloud.audience}.default`],
-    };
+    const { credential, options } = cloudSdkAccess(local.cloud);
     const resources = new ResourceManagementClient(credential, local.cloud.subscriptionId, options);
     const network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
     await resources.resourceGroups.createOrUpdate('bench', { location: 'westeurope' });

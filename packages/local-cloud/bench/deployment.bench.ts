@@ -5,7 +5,6 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { compileBicep } from '@azpn/bicep';
@@ -23,6 +22,7 @@ import {
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'fifty', 'main.bicep');
 const deployRounds = 5;
@@ -50,26 +50,10 @@ interface Clients {
 }
 
 function clientsOf(local: LocalCloud): Clients {
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
-  const scope = `${local.cloud.audience}.default`;
+  const { credential, scope, options } = cloudSdkAccess(local.cloud);
   return {
-    deployments: new DeploymentsClient(credential, local.cloud.subscriptionId, {
-      endpoint: local.cloud.resourceManager,
-      credentials: { scopes: [scope] },
-    }),
-    resources: new ResourceManagementClient(credential, local.cloud.subscriptionId, {
-      endpoint: local.cloud.resourceManager,
-      credentialScopes: [scope],
-    }),
+    deployments: new DeploymentsClient(credential, local.cloud.subscriptionId, options),
+    resources: new ResourceManagementClient(credential, local.cloud.subscriptionId, options),
     bearer: async () => (await credential.getToken(scope)).token,
   };
 }

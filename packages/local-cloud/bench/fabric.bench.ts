@@ -25,13 +25,13 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient, type DeploymentParameter } from '@azure/arm-resourcesdeployments';
 import { compileParams } from '@azpn/bicep';
 import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 import { namespaceSysctls, runCommand, spawnInNamespace } from '../src/fabric/host-commands.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -239,19 +239,11 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 /** The scenario's deployer signed in with its secret, and the options that point an SDK client at the cloud. */
 function deployerSdk(local: LocalCloud) {
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    { authorityHost: local.cloud.authorityHost, disableInstanceDiscovery: true },
-  );
-  const scope = `${local.cloud.audience}.default`;
-  return { credential, scope, options: { endpoint: local.cloud.resourceManager, credentialScopes: [scope] } };
+  return cloudSdkAccess(local.cloud);
 }
 
 async function deployForwarder(local: LocalCloud): Promise<Record<string, string>> {
-  const { credential, scope, options } = deployerSdk(local);
+  const { credential, options } = deployerSdk(local);
   await new ResourceManagementClient(
     credential,
     local.cloud.subscriptionId,
@@ -272,10 +264,11 @@ async function deployForwarder(local: LocalCloud): Promise<Record<string, string
       ],
     },
   };
-  const deployed = await new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [scope] },
-  }).deployments.createOrUpdate(
+  const deployed = await new DeploymentsClient(
+    credential,
+    local.cloud.subscriptionId,
+    options,
+  ).deployments.createOrUpdate(
     group,
     'bench',
     { properties: { template: built.template!, parameters, mode: 'Incremental' } },

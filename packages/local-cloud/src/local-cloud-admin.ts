@@ -139,4 +139,14 @@ export class LocalCloudAdmin {
   async deleteResource(id: string): Promise<void> {
     await this.call('DELETE', resourcePath(id));
   }
+
+  /** The names of the plug-ins (resource providers and API stand-ins) the cloud serves. */
+  async plugins(): Promise<string[]> {
+    return ((await this.call('GET', '/plugins')) as { value: string[] }).value;
+  }
+
+  /** The state a plug-in shows the admin API (an API stand-in's issues or work items, say). */
+  async pluginState(name: string): Promise<unknown> {
+    return this.call('GET', `/plugins/${encodeURIComponent(name)}`);
+  }
 }

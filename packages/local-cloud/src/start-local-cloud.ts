@@ -10,10 +10,12 @@ import { generateTlsMaterial } from './internal/transport/certificate-authority.
 import { generateSigningKey } from './internal/identity/signing-key.js';
 import { CloudRuntime, armAudience } from './internal/cloud-runtime.js';
 import { gitHubSubject } from './internal/identity/github-issuer.js';
-import { dispatch } from './internal/http/dispatch.js';
 import { startFabric, type Fabric, type FabricOptions } from './fabric/fabric.js';
-import { execSessionsOf } from './internal/container-instance/exec-sessions.js';
+import { execSessionsOf } from './internal/providers/container-instance/exec-sessions.js';
 import { readSnapshot, restoreSnapshot, SnapshotWriter } from './internal/snapshot/snapshot-file.js';
+import { dispatch, mountOf } from './internal/http/dispatch.js';
+import type { CloudPlugin } from './internal/cloud-plugin.js';
+import { builtInPlugins } from './internal/providers.js';
 
 /** How to start a local cloud. */
 export interface LocalCloudOptions {
@@ -30,6 +32,11 @@ export interface LocalCloudOptions {
    * shortly after each call that changed the store and on stop. Keys, the CA and tokens are new on each start.
    */
   snapshotFile?: string;
+  /**
+   * The plug-ins the cloud serves: resource providers and API stand-ins (see "Adding a provider" in the README).
+   * The built-in ones when absent; a test that adds its own passes them with the built-in ones.
+   */
+  plugins?: readonly CloudPlugin[];
 }
 
 /** A running local cloud. */
@@ -45,8 +52,10 @@ export interface LocalCloud {
 /** Starts a local cloud on 127.0.0.1: one HTTPS server with ARM, the authority, the OIDC issuers and the admin API. */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const scenario = options.scenario ?? defaultScenario();
+  const plugins = options.plugins ?? builtInPlugins;
   // An unusable snapshot stops the start before anything runs, and is left as it is.
-  const snapshot = options.snapshotFile === undefined ? undefined : await readSnapshot(options.snapshotFile);
+  const snapshot =
+    options.snapshotFile === undefined ? undefined : await readSnapshot(options.snapshotFile, plugins);
   const [tls, entra, github, azureDevOps] = await Promise.all([
     generateTlsMaterial(),
     generateSigningKey(),
@@ -69,19 +78,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       );
     },
   );
-  // ACI exec sessions are websockets on the same server, at the URIs the exec call hands out.
+  // Websockets (ACI exec sessions) are upgrades under a plug-in's mount, on the same server.
   server.on('upgrade', (request, socket, head) => {
-    const handled =
-      ready.runtime !== undefined && execSessionsOf(ready.runtime.store).handleUpgrade(request, socket, head);
+    const runtime = ready.runtime;
+    const mount =
+      runtime && mountOf(runtime.plugins, new URL(request.url ?? '/', 'https://x').pathname)?.mount;
+    const handled = mount?.upgrade?.(request, socket, head, runtime!.armContext()) ?? false;
     if (!handled) socket.destroy();
   });
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const runtime = new CloudRuntime(`https://127.0.0.1:${port}`, scenario, { entra, github, azureDevOps });
+  const keys = { entra, github, azureDevOps };
+  const runtime = new CloudRuntime(`https://127.0.0.1:${port}`, scenario, keys, plugins);
   if (options.snapshotFile !== undefined) {
-    if (snapshot !== undefined) restoreSnapshot(runtime.store, snapshot, runtime.clock.now());
-    const writer = new SnapshotWriter(options.snapshotFile, runtime.store);
+    if (snapshot !== undefined) restoreSnapshot(runtime.store, snapshot, runtime.clock.now(), plugins);
+    const writer = new SnapshotWriter(options.snapshotFile, runtime.store, plugins);
     // Written at once, so a file that cannot be written fails the start rather than the first change.
     await writer.flush().catch((error: Error) => {
       server.close();
@@ -110,7 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     fabric,
     stop: async () => {
       await fabric?.stop();
-      execSessionsOf(runtime.store).closeAll();
+      for (const plugin of plugins) plugin.stop?.(runtime.store);
       const closed = once(server, 'close');
       server.close();
       server.closeAllConnections();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { NetworkManagementClient } from '@azure/arm-network';
@@ -11,6 +10,7 @@ import {
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const rg = 'rg-drift';
 const poll = { updateIntervalInMs: 20 };
@@ -73,21 +73,8 @@ beforeAll(async () => {
   });
   trustCloudCa(local.cloud.caPem);
   admin = new LocalCloudAdmin(local.cloud);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    { authorityHost: local.cloud.authorityHost, disableInstanceDiscovery: true },
-  );
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
-  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [`${local.cloud.audience}.default`] },
-  });
+  const { credential, options } = cloudSdkAccess(local.cloud);
+  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, options);
   network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   dns = new PrivateDnsManagementClient(credential, local.cloud.subscriptionId, options);
   const resources = new ResourceManagementClient(credential, local.cloud.subscriptionId, options);

@@ -229,4 +229,82 @@ describeAz(title, () => {
     expect(group.containers[0]!.instanceView.currentState.state).toBe('Running');
     expect(group.subnetIds[0]!.id).toContain(outputs.hubVnetId!.value as string);
   });
+
+  it('shows a resource by group, name and --resource-type (the path az builds has a double slash ARM normalises)', async () => {
+    const vnetId = outputs.hubVnetId!.value as string;
+    const name = vnetId.split('/').pop()!;
+    const vnet = (await azJson(
+      'resource',
+      'show',
+      '--resource-group',
+      rg,
+      '--name',
+      name,
+      '--resource-type',
+      'Microsoft.Network/virtualNetworks',
+    )) as { id: string; type: string };
+    expect(vnet).toMatchObject({ id: vnetId, type: 'Microsoft.Network/virtualNetworks' });
+    // az writes `resourcegroups` in lower case and the type after a double slash; ARM reads the path as the id.
+    const calls = (await new LocalCloudAdmin(local.cloud).calls()).map((c) =>
+      `${c.method} ${c.path} ${c.status}`.toLowerCase(),
+    );
+    expect(calls).toContain(`get ${vnetId} 200`.toLowerCase());
+  });
+
+  it('lists the resources of a group (az resource list -g sends $filter=resourceGroup eq …)', async () => {
+    const listed = (await azJson('resource', 'list', '--resource-group', rg)) as {
+      id: string;
+      type: string;
+    }[];
+    expect(listed.map((r) => r.id)).toEqual(
+      expect.arrayContaining([outputs.hubVnetId!.value, outputs.privateEndpointId!.value]),
+    );
+    expect(listed.every((r) => r.id.toLowerCase().includes(`/resourcegroups/${rg}/`))).toBe(true);
+    const byType = (await azJson(
+      'resource',
+      'list',
+      '--resource-group',
+      rg,
+      '--resource-type',
+      'Microsoft.Network/virtualNetworks',
+    )) as { type: string }[];
+    expect(byType.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(byType.map((r) => r.type))).toEqual(new Set(['Microsoft.Network/virtualNetworks']));
+  });
+
+  it('registers the cloud from its resource manager alone, as Azure Stack Hub users do, and logs in through AD FS', async () => {
+    // A fresh configuration: what `az cloud register -n NAME --endpoint-resource-manager URL` learns by itself.
+    const stackEnv = { ...env, AZURE_CONFIG_DIR: join(dir, 'az-stack') };
+    const stack = (...args: string[]) => run(az!, args, { env: stackEnv, maxBuffer: 16 * 1024 * 1024 });
+    await stack(
+      'cloud',
+      'register',
+      '-n',
+      'LocalStack',
+      '--endpoint-resource-manager',
+      local.cloud.resourceManager,
+    );
+    await stack('cloud', 'set', '-n', 'LocalStack');
+    const clouds = await readFile(join(dir, 'az-stack', 'clouds.config'), 'utf8');
+    expect(clouds).toContain(`active_directory = ${local.cloud.authorityHost}/adfs`);
+    expect(clouds).toContain(`active_directory_resource_id = ${local.cloud.audience}`);
+    const principal = local.cloud.principals[0]!;
+    const { stdout } = await stack(
+      'login',
+      '--service-principal',
+      '-u',
+      principal.clientId,
+      '-p',
+      principal.clientSecret!,
+      '--tenant',
+      local.cloud.tenantId,
+      '-o',
+      'json',
+    );
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ id: local.cloud.subscriptionId, cloudName: 'LocalStack', state: 'Enabled' }),
+    ]);
+    const { stdout: groups } = await stack('group', 'list', '-o', 'json');
+    expect((JSON.parse(groups) as { name: string }[]).map((g) => g.name)).toContain(rg);
+  });
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceStore } from '../src/internal/arm/resource-store.js';
 import { FaultInjector } from '../src/internal/control/fault-injector.js';
-import type { ArmContext } from '../src/internal/arm/arm-context.js';
-import { routeCompute } from '../src/internal/compute/compute-router.js';
+import type { ArmContext } from '../src/internal/arm/arm-provider.js';
+import { computePlugin } from '../src/internal/providers/compute/index.js';
 import {
   startLocalCloud,
   trustCloudCa,
@@ -14,6 +14,7 @@ import {
   defaultScenario,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
@@ -32,15 +33,9 @@ beforeAll(async () => {
   });
   trustCloudCa(local.cloud.caPem);
   admin = new LocalCloudAdmin(local.cloud);
-  const p = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, p.clientId, p.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
+  const access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
+  const options = access.options;
   network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   await new ResourceManagementClient(
     credential,
@@ -409,6 +404,7 @@ describe('the store the fabric reads', () => {
       location,
       properties: { provisioningState: 'Succeeded' },
     });
+    const { route } = computePlugin.arm!;
     const context: ArmContext = {
       store,
       scenario: defaultScenario(),
@@ -416,9 +412,10 @@ describe('the store the fabric reads', () => {
       latencies: { readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 },
       faults: new FaultInjector([]),
       now: () => 0,
+      providers: [computePlugin.arm!],
     };
     const call = (method: string, path: string, body?: unknown) =>
-      routeCompute(
+      route(
         {
           method,
           path,

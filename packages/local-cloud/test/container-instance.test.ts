@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ContainerInstanceManagementClient, type ContainerGroup } from '@azure/arm-containerinstance';
 import WebSocket from 'ws';
 import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const rg = 'rg-aci';
 const poll = { updateIntervalInMs: 20 };
@@ -53,20 +53,7 @@ beforeAll(async () => {
     scenario: { ...defaultScenario(), latencies: { readMs: 0, writeMs: 0, longRunningMs: 30, tokenMs: 0 } },
   });
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
+  const { credential, options } = cloudSdkAccess(local.cloud);
   await new ResourceManagementClient(
     credential,
     local.cloud.subscriptionId,

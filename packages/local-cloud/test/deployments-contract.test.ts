@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient, type DeploymentOperation } from '@azure/arm-resourcesdeployments';
 import { NetworkManagementClient } from '@azure/arm-network';
@@ -12,6 +12,7 @@ import {
   type CloudResponse,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 // The deployment contract in the raw protocol and in timing: what the SDK hides (status codes, headers, the
 // operation status resource), the parallelism of a wave, and what a failure leaves undone. Templates are plain
@@ -111,17 +112,10 @@ beforeAll(async () => {
   });
   trustCloudCa(local.cloud.caPem);
   admin = new LocalCloudAdmin(local.cloud);
-  const principal = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, principal.clientId, principal.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
-  const scope = `${local.cloud.audience}.default`;
-  const options = { endpoint: local.cloud.resourceManager, credentialScopes: [scope] };
-  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [scope] },
-  });
+  const access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
+  const options = access.options;
+  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, options);
   resources = new ResourceManagementClient(credential, local.cloud.subscriptionId, options);
   network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   await resources.resourceGroups.createOrUpdate(rg, { location: 'westeurope' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { NetworkManagementClient } from '@azure/arm-network';
@@ -14,6 +14,7 @@ import {
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'deployment', 'main.bicepparam');
 const rg = 'rg-deploy';
@@ -54,19 +55,10 @@ beforeAll(async () => {
   });
   trustCloudCa(local.cloud.caPem);
   admin = new LocalCloudAdmin(local.cloud);
-  const principal = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, principal.clientId, principal.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
-  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [`${local.cloud.audience}.default`] },
-  });
+  const access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
+  const options = access.options;
+  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, options);
   network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   resources = new ResourceManagementClient(credential, local.cloud.subscriptionId, options);
   await resources.resourceGroups.createOrUpdate(rg, { location: 'westeurope' });

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { trustCloudCa, type CloudDescription } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '..', 'bin', 'local-cloud.js');
@@ -53,17 +53,7 @@ describe('local-cloud up --fabric', () => {
     await run(process.execPath, [bin, 'up', '--state-dir', dir, '--fabric', '--on-prem', site]);
     const cloud = JSON.parse(await readFile(join(dir, 'cloud.json'), 'utf8')) as CloudDescription;
     trustCloudCa(cloud.caPem);
-    const principal = cloud.principals[0]!;
-    const credential = new ClientSecretCredential(
-      cloud.tenantId,
-      principal.clientId,
-      principal.clientSecret!,
-      {
-        authorityHost: cloud.authorityHost,
-        disableInstanceDiscovery: true,
-      },
-    );
-    const options = { endpoint: cloud.resourceManager, credentialScopes: [`${cloud.audience}.default`] };
+    const { credential, options } = cloudSdkAccess(cloud);
     await new ResourceManagementClient(
       credential,
       cloud.subscriptionId,

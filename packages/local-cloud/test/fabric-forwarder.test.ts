@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient, type DeploymentParameter } from '@azure/arm-resourcesdeployments';
 import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
@@ -11,6 +11,7 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { compileParams } from '@azpn/bicep';
 import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
+import { cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
 import type { Fabric } from '../src/fabric/fabric.js';
 
 /**
@@ -38,6 +39,7 @@ const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 let local: LocalCloud;
 let fabric: Fabric;
 let credential: ClientSecretCredential;
+let access: CloudSdkAccess;
 let outputs: Record<string, { value: string }>;
 let deployedAt = 0;
 let instances: string[];
@@ -53,11 +55,8 @@ beforeAll(async () => {
   });
   fabric = local.fabric!;
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, principal.clientId, principal.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
   await new ResourceManagementClient(
     credential,
     local.cloud.subscriptionId,
@@ -75,10 +74,7 @@ beforeAll(async () => {
       ],
     },
   };
-  const deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [scope()] },
-  });
+  const deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, classic());
   const result = await deployments.deployments.createOrUpdate(
     rg,
     'forwarder',
@@ -101,12 +97,8 @@ afterAll(async () => {
   expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain(`azlc-${runId}-`);
 });
 
-function scope(): string {
-  return `${local.cloud.audience}.default`;
-}
-
 function classic() {
-  return { endpoint: local.cloud.resourceManager, credentialScopes: [scope()] };
+  return access.options;
 }
 
 /** curl in a container group or instance; retried while it gets no answer, up to `attempts` times. */

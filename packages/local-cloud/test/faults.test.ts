@@ -8,6 +8,7 @@ import {
   LocalCloudAdmin,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
@@ -18,14 +19,10 @@ beforeAll(async () => {
   local = await startLocalCloud();
   trustCloudCa(local.cloud.caPem);
   admin = new LocalCloudAdmin(local.cloud);
-  const p = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, p.clientId, p.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  const access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
   client = new ResourceManagementClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
+    ...access.options,
     retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 200 },
   });
   await client.resourceGroups.createOrUpdate('rg-faults', { location: 'westeurope' });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { compileParams } from '@azpn/bicep';
 import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const rg = 'rg-forwarder';
@@ -26,27 +26,13 @@ beforeAll(async () => {
     scenario: { ...defaultScenario(), latencies: { readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 } },
   });
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
-  const scope = `${local.cloud.audience}.default`;
-  const classic = { endpoint: local.cloud.resourceManager, credentialScopes: [scope] };
-  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [scope] },
-  });
-  network = new NetworkManagementClient(credential, local.cloud.subscriptionId, classic);
+  const { credential, options } = cloudSdkAccess(local.cloud);
+  deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, options);
+  network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   await new ResourceManagementClient(
     credential,
     local.cloud.subscriptionId,
-    classic,
+    options,
   ).resourceGroups.createOrUpdate(rg, { location: 'westeurope' });
   const built = await compileParams(join(root, 'bicep', 'forwarder', 'main.bicepparam'));
   deployment = {

@@ -66,7 +66,8 @@ describe('metadata and discovery', () => {
     const { body } = await cloudRequest(local.cloud.caPem, 'GET', url);
     expect(body).toMatchObject({
       authentication: {
-        loginEndpoint: `${local.cloud.authorityHost}/`,
+        // An AD FS stamp's sign-in, as Azure Stack Hub describes it (what az cloud register learns from it).
+        loginEndpoint: `${local.cloud.authorityHost}/adfs`,
         audiences: [local.cloud.audience, local.cloud.resourceManager],
       },
     });

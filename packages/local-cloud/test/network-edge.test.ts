@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
-import { validateNetworkBody } from '../src/internal/network/network-schemas.js';
+import { validateNetworkBody } from '../src/internal/providers/network/network-schemas.js';
 import { startLocalCloud, trustCloudCa, defaultScenario, type LocalCloud } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 let local: LocalCloud;
 let network: NetworkManagementClient;
@@ -16,15 +16,7 @@ beforeAll(async () => {
     scenario: { ...defaultScenario(), latencies: { readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 } },
   });
   trustCloudCa(local.cloud.caPem);
-  const p = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(local.cloud.tenantId, p.clientId, p.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
+  const { credential, options } = cloudSdkAccess(local.cloud);
   network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   await new ResourceManagementClient(
     credential,

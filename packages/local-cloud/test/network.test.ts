@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
 import {
@@ -10,6 +10,7 @@ import {
   defaultScenario,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
@@ -23,15 +24,9 @@ beforeAll(async () => {
   });
   trustCloudCa(local.cloud.caPem);
   admin = new LocalCloudAdmin(local.cloud);
-  const p = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, p.clientId, p.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
+  const access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
+  const options = access.options;
   network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
   await new ResourceManagementClient(
     credential,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
@@ -11,6 +11,7 @@ import {
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const rg = 'rg-dns';
 const poll = { updateIntervalInMs: 20 };
@@ -24,15 +25,9 @@ beforeAll(async () => {
     scenario: { ...defaultScenario(), latencies: { readMs: 0, writeMs: 0, longRunningMs: 30, tokenMs: 0 } },
   });
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, principal.clientId, principal.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
+  const access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
+  const options = access.options;
   await new ResourceManagementClient(
     credential,
     local.cloud.subscriptionId,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
+import type { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import {
@@ -11,11 +11,13 @@ import {
   defaultScenario,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
 
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
 let client: ResourceManagementClient;
 let credential: ClientSecretCredential;
+let access: CloudSdkAccess;
 
 beforeAll(async () => {
   local = await startLocalCloud({
@@ -23,14 +25,10 @@ beforeAll(async () => {
   });
   trustCloudCa(local.cloud.caPem);
   admin = new LocalCloudAdmin(local.cloud);
-  const deployer = local.cloud.principals[0]!;
-  credential = new ClientSecretCredential(local.cloud.tenantId, deployer.clientId, deployer.clientSecret!, {
-    authorityHost: local.cloud.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  access = cloudSdkAccess(local.cloud);
+  credential = access.credential;
   client = new ResourceManagementClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
+    ...access.options,
     retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 200 },
   });
 });
@@ -114,10 +112,7 @@ describe('resource groups through ResourceManagementClient', () => {
       },
     );
     // The NIC in rg-workload comes from a deployment there, so the group holds a deployment too.
-    const deploymentsClient = new DeploymentsClient(credential, local.cloud.subscriptionId, {
-      endpoint: local.cloud.resourceManager,
-      credentials: { scopes: [`${local.cloud.audience}.default`] },
-    });
+    const deploymentsClient = new DeploymentsClient(credential, local.cloud.subscriptionId, access.options);
     await deploymentsClient.deployments.createOrUpdate('rg-workload', 'nic', {
       properties: {
         mode: 'Incremental',
@@ -235,15 +230,8 @@ describe('bearer tokens at ARM', () => {
     });
     try {
       trustCloudCa(expiring.cloud.caPem);
-      const p = expiring.cloud.principals[0]!;
-      const cred = new ClientSecretCredential(expiring.cloud.tenantId, p.clientId, p.clientSecret!, {
-        authorityHost: expiring.cloud.authorityHost,
-        disableInstanceDiscovery: true,
-      });
-      const sdk = new ResourceManagementClient(cred, expiring.cloud.subscriptionId, {
-        endpoint: expiring.cloud.resourceManager,
-        credentialScopes: [`${expiring.cloud.audience}.default`],
-      });
+      const { credential: cred, options } = cloudSdkAccess(expiring.cloud);
+      const sdk = new ResourceManagementClient(cred, expiring.cloud.subscriptionId, options);
       await sdk.resourceGroups.createOrUpdate('rg', { location: 'westeurope' });
       await new LocalCloudAdmin(expiring.cloud).advanceClock(700);
       await expect(sdk.resourceGroups.get('rg')).rejects.toMatchObject({
@@ -272,14 +260,8 @@ describe('tenants and subscriptions', () => {
     const twoTenants = await startLocalCloud({ scenario });
     try {
       trustCloudCa(twoTenants.cloud.caPem);
-      const cred = new ClientSecretCredential(tenantB, principal.clientId, principal.clientSecret, {
-        authorityHost: twoTenants.cloud.authorityHost,
-        disableInstanceDiscovery: true,
-      });
-      const sdk = new ResourceManagementClient(cred, twoTenants.cloud.subscriptionId, {
-        endpoint: twoTenants.cloud.resourceManager,
-        credentialScopes: [`${twoTenants.cloud.audience}.default`],
-      });
+      const { credential: cred, options } = cloudSdkAccess(twoTenants.cloud, { principal });
+      const sdk = new ResourceManagementClient(cred, twoTenants.cloud.subscriptionId, options);
       await expect(sdk.resourceGroups.get('any')).rejects.toMatchObject({
         statusCode: 401,
         code: 'InvalidAuthenticationTokenTenant',

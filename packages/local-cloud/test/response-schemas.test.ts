@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { compileParams } from '@azpn/bicep';
@@ -12,6 +11,7 @@ import {
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 // Focused response schemas for the GET bodies of the resources the forwarder deploys, written from the
 // definitions in azure-rest-api-specs: Microsoft.Network 2024-05-01 (networkInterface.json, privateEndpoint.json,
@@ -623,27 +623,15 @@ beforeAll(async () => {
     scenario: { ...defaultScenario(), latencies: { readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 } },
   });
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
-  const scope = `${local.cloud.audience}.default`;
+  const { credential, scope, options } = cloudSdkAccess(local.cloud);
   token = (await credential.getToken(scope)).token;
-  await new ResourceManagementClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [scope],
-  }).resourceGroups.createOrUpdate(rg, { location: 'westeurope' });
+  await new ResourceManagementClient(
+    credential,
+    local.cloud.subscriptionId,
+    options,
+  ).resourceGroups.createOrUpdate(rg, { location: 'westeurope' });
   const built = await compiled;
-  const deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentials: { scopes: [scope] },
-  });
+  const deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, options);
   const result = await deployments.deployments.createOrUpdate(
     rg,
     'forwarder',

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { NetworkManagementClient } from '@azure/arm-network';
@@ -17,6 +16,7 @@ import {
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
+import { cloudSdkAccess } from '../src/test-support.js';
 
 const rg = 'rg-snapshot';
 const poll = { updateIntervalInMs: 20 };
@@ -51,25 +51,12 @@ const template = {
 
 function clients(local: LocalCloud) {
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    { authorityHost: local.cloud.authorityHost, disableInstanceDiscovery: true },
-  );
-  const options = {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  };
+  const { credential, options } = cloudSdkAccess(local.cloud);
   return {
     resources: new ResourceManagementClient(credential, local.cloud.subscriptionId, options),
     network: new NetworkManagementClient(credential, local.cloud.subscriptionId, options),
     dns: new PrivateDnsManagementClient(credential, local.cloud.subscriptionId, options),
-    deployments: new DeploymentsClient(credential, local.cloud.subscriptionId, {
-      endpoint: local.cloud.resourceManager,
-      credentials: { scopes: [`${local.cloud.audience}.default`] },
-    }),
+    deployments: new DeploymentsClient(credential, local.cloud.subscriptionId, options),
   };
 }
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { ResourceStore } from '../internal/arm/resource-store.js';
-import type { ExecRunner } from '../internal/container-instance/exec-sessions.js';
+import type { ExecRunner } from '../internal/providers/container-instance/exec-sessions.js';
 import { FabricNames } from './fabric-names.js';
 import {
   readDesiredFabric,

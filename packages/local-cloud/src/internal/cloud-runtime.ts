@@ -11,7 +11,9 @@ import { GitHubIssuer, gitHubSubject, type GitHubJob } from './identity/github-i
 import { AzureDevOpsIssuer } from './identity/azure-devops-issuer.js';
 import type { SigningKey } from './identity/signing-key.js';
 import type { ArmPipelineContext } from './arm/arm-pipeline.js';
+import type { ArmProvider } from './arm/arm-provider.js';
 import type { AdminContext } from './control/admin-routes.js';
+import type { CloudPlugin } from './cloud-plugin.js';
 
 /** The audience ARM tokens are issued for; independent of the port so tokens and configs stay stable. */
 export const armAudience = 'https://management.local-cloud.azpn/';
@@ -43,6 +45,7 @@ export class CloudRuntime {
     readonly baseUrl: string,
     readonly scenario: Scenario,
     keys: IssuerKeys,
+    readonly plugins: readonly CloudPlugin[],
   ) {
     const now = () => this.clock.now();
     this.resourceManager = `${baseUrl}/`;
@@ -66,9 +69,11 @@ export class CloudRuntime {
       now,
     });
     this.entraPublicKey = keys.entra.publicKey;
+    this.providers = plugins.flatMap((p) => (p.arm === undefined ? [] : [p.arm]));
   }
 
   private readonly entraPublicKey: SigningKey['publicKey'];
+  private readonly providers: ArmProvider[];
 
   /** `github` and `azure-devops` name the local issuers; anything else is a literal issuer URL. */
   resolveIssuer(issuer: string): string {
@@ -77,9 +82,10 @@ export class CloudRuntime {
     return issuer;
   }
 
-  /** The context of the ARM pipeline. */
+  /** The context of the ARM pipeline (and of the plug-ins' own HTTP mounts). */
   armContext(): ArmPipelineContext {
     return {
+      providers: this.providers,
       store: this.store,
       scenario: this.scenario,
       resourceManager: this.resourceManager,
@@ -106,6 +112,7 @@ export class CloudRuntime {
       clock: this.clock,
       latencies: this.latencies,
       arm: () => this.armContext(),
+      plugins: this.plugins,
       addGitHubJob: async (spec) => {
         const [parsed] = parseScenario({
           tenants: [{ id: '00000000-0000-0000-0000-000000000000' }],

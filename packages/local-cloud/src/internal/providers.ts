@@ -1,23 +1,20 @@
-import type { Exchange } from './http/exchange.js';
-import type { ArmContext } from './arm/arm-context.js';
-import type { ArmRoute } from './arm/arm-router.js';
-import { routeNetwork } from './network/network-router.js';
-import { routeDeployments } from './deployments/deployments-router.js';
-import { routeCompute } from './compute/compute-router.js';
-import { routePrivateDns } from './private-dns/private-dns-router.js';
-import { routeContainerInstance } from './container-instance/container-instance-router.js';
-
-/** Routes the calls one resource provider (or ARM's deployments service) answers; undefined when not its path. */
-export type ProviderRouter = (exchange: Exchange, context: ArmContext) => ArmRoute | undefined;
+import type { CloudPlugin } from './cloud-plugin.js';
+import { deploymentsPlugin } from './providers/deployments/index.js';
+import { networkPlugin } from './providers/network/index.js';
+import { computePlugin } from './providers/compute/index.js';
+import { privateDnsPlugin } from './providers/private-dns/index.js';
+import { containerInstancePlugin } from './providers/container-instance/index.js';
 
 /**
- * The emulated providers, asked in order before the generic resource store. Each lives in its own folder, so a
- * provider is added by one line here.
+ * The plug-ins the cloud serves, each a folder under `providers/` that exports one `CloudPlugin`. ARM asks their
+ * providers in this order, before its generic resource store (so a provider of a namespace's type goes before any
+ * that would take the whole namespace). Adding a provider or an API stand-in is its folder and one line here; see
+ * "Adding a provider" in the package README.
  */
-export const providerRouters: ProviderRouter[] = [
-  routeDeployments,
-  routeNetwork,
-  routeCompute,
-  routePrivateDns,
-  routeContainerInstance,
+export const builtInPlugins: readonly CloudPlugin[] = [
+  deploymentsPlugin,
+  networkPlugin,
+  computePlugin,
+  privateDnsPlugin,
+  containerInstancePlugin,
 ];

@@ -51,19 +51,23 @@ export const subscriptionsApiVersions = [
 
 const wellFormed = /^\d{4}-\d{2}-\d{2}(-preview|-beta|-alpha|-privatepreview)?$/;
 
+/** ARM's answer to a call without an api-version. */
+export function missingApiVersion(): Reply {
+  return armError(
+    400,
+    'MissingApiVersionParameter',
+    'The api-version query parameter (?api-version=) is required for all requests.',
+  );
+}
+
 /**
- * Checks the api-version query parameter: absent → MissingApiVersionParameter, not one `supported` lists (or
- * malformed when `supported` is undefined, for providers the cloud serves generically) → InvalidApiVersionParameter.
+ * Checks the api-version query parameter of a call ARM answers itself: absent → MissingApiVersionParameter, not one
+ * `supported` lists (or malformed when `supported` is undefined, for providers the cloud serves generically) →
+ * InvalidApiVersionParameter.
  */
 export function checkApiVersion(exchange: Exchange, supported: string[] | undefined): Reply | undefined {
   const version = exchange.query.get('api-version');
-  if (version === null || version === '') {
-    return armError(
-      400,
-      'MissingApiVersionParameter',
-      'The api-version query parameter (?api-version=) is required for all requests.',
-    );
-  }
+  if (version === null || version === '') return missingApiVersion();
   const accepted = supported === undefined ? wellFormed.test(version) : supported.includes(version);
   if (!accepted) {
     const list = supported === undefined ? 'a date such as 2024-11-01' : `'${supported.join(',')}'`;
@@ -74,4 +78,24 @@ export function checkApiVersion(exchange: Exchange, supported: string[] | undefi
     );
   }
   return undefined;
+}
+
+/**
+ * Checks the api-version of a call ARM forwards to a resource provider: absent → MissingApiVersionParameter; one the
+ * provider does not register for the type → NoRegisteredProviderFound, in ARM's words.
+ */
+export function checkProviderApiVersion(
+  exchange: Exchange,
+  type: string,
+  supported: string[],
+  locations: string[],
+): Reply | undefined {
+  const version = exchange.query.get('api-version');
+  if (!version) return missingApiVersion();
+  if (supported.includes(version)) return undefined;
+  return armError(
+    400,
+    'NoRegisteredProviderFound',
+    `No registered resource provider found for location '${locations[0]}' and API version '${version}' for type '${type.split('/').slice(1).join('/')}'. The supported api-versions are '${supported.join(', ')}'. The supported locations are '${locations.join(', ')}'.`,
+  );
 }

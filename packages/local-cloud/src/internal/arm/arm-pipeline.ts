@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange, Reply } from '../http/exchange.js';
 import type { RequestThrottle } from '../control/throttle.js';
-import { subscriptionTenant, type ArmContext } from './arm-context.js';
+import type { ArmContext, ArmRoute } from './arm-provider.js';
 import { armError } from './arm-error.js';
 import { checkBearer, wrongTenant, type BearerCheckContext } from './bearer-check.js';
-import { routeArm, type ArmRoute } from './arm-router.js';
+import { routeArm } from './arm-router.js';
 
 /** Everything an ARM call passes through before its handler. */
 export interface ArmPipelineContext extends ArmContext {
@@ -21,6 +21,7 @@ export async function serveArm(
   context: ArmPipelineContext,
 ): Promise<Reply & { operation?: string }> {
   context.store.settle(context.now());
+  exchange.path = normaliseArmPath(exchange.path);
   const admitted = await admit(exchange, context);
   if ('refusal' in admitted) return fromGateway(admitted.refusal);
   const { route, headers } = admitted;
@@ -35,11 +36,27 @@ export async function serveArm(
   return { ...reply, headers: { ...headers, ...reply.headers }, operation: route.operation };
 }
 
+/**
+ * The path as ARM reads it, segment by segment: repeated slashes are one (azure-cli's `resource show --resource-type`
+ * sends `…/providers/Microsoft.Network//virtualNetworks/…`), and a trailing slash is none.
+ */
+export function normaliseArmPath(path: string): string {
+  const collapsed = path.replace(/\/{2,}/g, '/');
+  return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed;
+}
+
 /** ARM marks the errors its gateway (not a resource provider) answers. */
 function fromGateway(reply: Reply): Reply {
   return 'reset' in reply
     ? reply
     : { ...reply, headers: { ...reply.headers, 'x-ms-failure-cause': 'gateway' } };
+}
+
+/** The tenant owning a subscription, or undefined when the scenario declares no such subscription. */
+function subscriptionTenant(context: ArmContext, subscriptionId: string): string | undefined {
+  return context.scenario.tenants.find((t) =>
+    t.subscriptions.some((s) => s.id === subscriptionId.toLowerCase()),
+  )?.id;
 }
 
 type Admission = { route: ArmRoute; headers: Record<string, string> } | { refusal: Reply };

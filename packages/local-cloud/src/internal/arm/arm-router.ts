@@ -1,39 +1,26 @@
 import type { Exchange, Reply } from '../http/exchange.js';
 import { json } from '../http/exchange.js';
 import type { OperationType } from '../../scenario/types.js';
-import { type ArmContext } from './arm-context.js';
-import { armError } from './arm-error.js';
+import { type ArmContext } from './arm-provider.js';
+import { methodNotAllowed } from './arm-error.js';
+import type { ArmRoute } from './arm-provider.js';
 import { getProvider } from './resource-providers.js';
 import { checkApiVersion, resourcesApiVersions, subscriptionsApiVersions } from './api-versions.js';
 import * as groups from './resource-groups.js';
 import * as generic from './generic-resources.js';
 import { pollOperationResult } from './long-running.js';
-import { providerRouters } from '../providers.js';
-
-/** A routed ARM call: its operation type (for latency, faults, throttling), its subscription and its handler. */
-export interface ArmRoute {
-  operation: OperationType;
-  subscriptionId?: string;
-  /** True when a resource provider, not ARM itself, answers (its errors carry no gateway mark). */
-  byProvider?: boolean;
-  run: () => Reply;
-}
 
 const rgPath = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)$/i;
-
-function methodNotAllowed(exchange: Exchange): Reply {
-  return armError(
-    405,
-    'MethodNotAllowed',
-    `The requested method '${exchange.method}' is not supported for '${exchange.path}'.`,
-  );
-}
 
 function withVersion(exchange: Exchange, supported: string[] | undefined, run: () => Reply): () => Reply {
   return () => checkApiVersion(exchange, supported) ?? run();
 }
 
-/** Finds the handler for an ARM path; undefined when no route matches (answered as 404 by the caller). */
+/**
+ * Finds the handler for an ARM path: ARM's own routes (tenants, subscriptions, operation results, provider
+ * registrations, resource groups, resource lists), then each provider the context holds, in order, then the generic
+ * resource store; undefined when nothing matches (answered as 404 by the caller).
+ */
 export function routeArm(exchange: Exchange, context: ArmContext): ArmRoute | undefined {
   const { method, path } = exchange;
   const read: OperationType = 'read';
@@ -94,8 +81,8 @@ export function routeArm(exchange: Exchange, context: ArmContext): ArmRoute | un
       ),
     };
   }
-  for (const routeProvider of providerRouters) {
-    const routed = routeProvider(exchange, context);
+  for (const provider of context.providers) {
+    const routed = provider.route(exchange, context);
     if (routed !== undefined) return routed;
   }
   const address = generic.parseResourceAddress(path);
@@ -154,14 +141,9 @@ function routeResource(
 }
 
 function listUnder(exchange: Exchange, context: ArmContext, scope: string, isGroup: boolean): Reply {
-  if (isGroup && !context.store.resourceGroups.has(scope.toLowerCase())) {
-    return armError(
-      404,
-      'ResourceGroupNotFound',
-      `Resource group '${scope.split('/').pop()}' could not be found.`,
-    );
-  }
-  return generic.listResources(exchange, context, scope);
+  const [, , subscriptionId = '', , group = ''] = scope.split('/');
+  const missing = isGroup ? groups.resourceGroupMissing(context, subscriptionId, group) : undefined;
+  return missing ?? generic.listResources(exchange, context, scope);
 }
 
 function subscriptionBody(context: ArmContext, subscriptionId: string): object {

@@ -1,10 +1,13 @@
 import type { Exchange, Reply } from '../http/exchange.js';
 import { json, jsonBody } from '../http/exchange.js';
-import type { ArmContext } from './arm-context.js';
+import type { ArmContext } from './arm-provider.js';
 import { armError } from './arm-error.js';
-import { parseListFilter } from './list-filter.js';
+import { firstOf, parseListFilter } from './list-filter.js';
 import type { ResourceRecord } from './resource-store.js';
-import { normaliseLocation } from './resource-groups.js';
+import { normaliseLocation, resourceGroupMissing } from './resource-groups.js';
+import { inResourceMap, servePut } from './resource-put.js';
+import { withoutNullMembers } from './null-members.js';
+import { withoutWriteOnly } from './write-only.js';
 
 /** Provider namespaces the cloud stores generically until a dedicated emulation replaces them. */
 export const genericNamespaces = [
@@ -50,6 +53,12 @@ export function parseResourceAddress(path: string): ResourceAddress | undefined 
   };
 }
 
+/** The type of a resource id: `Namespace/type[/child]`. */
+export function typeOfId(id: string): string {
+  const parts = id.split('/providers/').pop()!.split('/');
+  return [parts[0], ...parts.slice(1).filter((_, i) => i % 2 === 0)].join('/');
+}
+
 function notFound(address: ResourceAddress): Reply {
   const relative = `${address.type}/${address.name}`;
   return armError(
@@ -59,7 +68,7 @@ function notFound(address: ResourceAddress): Reply {
   );
 }
 
-/** Checks the namespace is one the cloud serves, and that the resource group exists. */
+/** Checks the namespace is one the cloud serves generically, and that the resource group exists. */
 export function checkResourceScope(context: ArmContext, address: ResourceAddress): Reply | undefined {
   if (!genericNamespaces.includes(address.namespace)) {
     return armError(
@@ -68,62 +77,56 @@ export function checkResourceScope(context: ArmContext, address: ResourceAddress
       `The resource namespace '${address.namespace}' is invalid.`,
     );
   }
-  const groupKey =
-    `/subscriptions/${address.subscriptionId}/resourcegroups/${address.resourceGroup}`.toLowerCase();
-  if (!context.store.resourceGroups.has(groupKey)) {
-    return armError(
-      404,
-      'ResourceGroupNotFound',
-      `Resource group '${address.resourceGroup}' could not be found.`,
-    );
-  }
-  return undefined;
+  return resourceGroupMissing(context, address.subscriptionId, address.resourceGroup);
 }
 
-/** PUT: stores the resource (201 created, 200 replaced) with provisioningState Succeeded. */
-export function putResource(exchange: Exchange, context: ArmContext, address: ResourceAddress): Reply {
-  const body = jsonBody(exchange);
+/** The body of a generic resource: a JSON object, with a location when the resource is not a child. */
+function invalidBody(body: unknown, topLevel: boolean): Reply | undefined {
   if (typeof body !== 'object' || body === null)
     return armError(
       400,
       'InvalidRequestContent',
       'The request content was invalid and could not be deserialized: a JSON object is required.',
     );
-  const fields = body as Record<string, unknown>;
-  const topLevel = !address.name.includes('/');
-  if (topLevel && (typeof fields.location !== 'string' || !fields.location)) {
+  const location = (body as Record<string, unknown>).location;
+  if (topLevel && (typeof location !== 'string' || !location))
     return armError(400, 'LocationRequired', 'The location property is required for this definition.');
-  }
-  const key = address.id.toLowerCase();
-  const existing = context.store.resources.get(key);
-  const record: ResourceRecord = {
-    ...fields,
-    id: existing?.id ?? address.id,
-    name: address.name.split('/').pop() ?? address.name,
-    type: address.type,
-    ...(typeof fields.location === 'string' ? { location: normaliseLocation(fields.location) } : {}),
-    properties: {
-      ...((fields.properties as Record<string, unknown> | undefined) ?? {}),
-      provisioningState: 'Succeeded',
-    },
-  };
-  context.store.resources.set(key, record);
-  return json(existing === undefined ? 201 : 200, record);
+  return undefined;
+}
+
+/** PUT: stores the resource (201 created, 200 replaced) with provisioningState Succeeded. */
+export function putResource(exchange: Exchange, context: ArmContext, address: ResourceAddress): Reply {
+  return servePut<Record<string, unknown>, ResourceRecord>(exchange, context, {
+    validate: (body) => invalidBody(body, !address.name.includes('/')),
+    ...inResourceMap(context, address.id),
+    build: (fields, existing) => ({
+      ...fields,
+      id: existing?.id ?? address.id,
+      name: address.name.split('/').pop() ?? address.name,
+      type: address.type,
+      ...(typeof fields.location === 'string' ? { location: normaliseLocation(fields.location) } : {}),
+      properties: {
+        ...((fields.properties as Record<string, unknown> | undefined) ?? {}),
+        provisioningState: 'Succeeded',
+      },
+    }),
+    present: withoutWriteOnly,
+  });
 }
 
 /** GET one resource. */
 export function getResource(context: ArmContext, address: ResourceAddress): Reply {
   const record = context.store.resources.get(address.id.toLowerCase());
-  return record === undefined ? notFound(address) : json(200, record);
+  return record === undefined ? notFound(address) : json(200, withoutWriteOnly(record));
 }
 
 /** PATCH: replaces the tags given. */
 export function patchResource(exchange: Exchange, context: ArmContext, address: ResourceAddress): Reply {
   const record = context.store.resources.get(address.id.toLowerCase());
   if (record === undefined) return notFound(address);
-  const body = jsonBody(exchange) as Record<string, unknown> | undefined;
+  const body = withoutNullMembers(jsonBody(exchange)) as Record<string, unknown> | undefined;
   if (body?.tags !== undefined) record.tags = body.tags as Record<string, string>;
-  return json(200, record);
+  return json(200, withoutWriteOnly(record));
 }
 
 /** DELETE: 200 when removed, 204 when there was nothing to remove. */
@@ -134,21 +137,43 @@ export function deleteResource(context: ArmContext, address: ResourceAddress): R
   return { status: removed ? 200 : 204 };
 }
 
-/** GET `…/resources` of a subscription or resource group, with `$filter` and `$top`. */
+/**
+ * A resource as ARM lists it (GenericResourceExpanded): what identifies it, without its properties; with its
+ * provisioningState when `$expand` names it (createdTime and changedTime are not kept, so not answered).
+ */
+function listed(record: ResourceRecord, withTags: boolean, expand: string[]): Record<string, unknown> {
+  const { id, name, type, location, tags, kind, sku, plan, identity, managedBy } = record;
+  const state = expand.includes('provisioningstate') ? record.properties.provisioningState : undefined;
+  const shownTags = withTags ? { tags } : {};
+  return {
+    id,
+    name,
+    type,
+    location,
+    ...shownTags,
+    kind,
+    sku,
+    plan,
+    identity,
+    managedBy,
+    provisioningState: state,
+  };
+}
+
+/**
+ * GET `…/resources` of a subscription or resource group, with `$filter` (resources filtered by tag are answered
+ * without their tags, as ARM does), `$expand` and `$top`.
+ */
 export function listResources(exchange: Exchange, context: ArmContext, scopeId: string): Reply {
-  const filter = parseListFilter(exchange.query.get('$filter'), [
-    'tagname',
-    'tagvalue',
-    'resourcetype',
-    'name',
-    'location',
-    'substringof',
-  ]);
-  if (typeof filter === 'string') return armError(400, 'InvalidFilterInQueryString', filter);
+  const filter = parseListFilter(exchange.query.get('$filter'));
+  if (!('keeps' in filter)) return filter;
+  const expand = (exchange.query.get('$expand') ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((e) => e.trim());
   const matches = context.store
     .resourcesUnder(scopeId)
-    .filter((r) => r.id.split('/').length === 9 && filter(r))
-    .map(({ id, name, type, location, tags, kind, sku }) => ({ id, name, type, location, tags, kind, sku }));
-  const top = Number(exchange.query.get('$top') ?? matches.length);
-  return json(200, { value: matches.slice(0, Number.isFinite(top) ? top : matches.length) });
+    .filter((r) => r.id.split('/').length === 9 && filter.keeps(r))
+    .map((r) => listed(r, !filter.byTag, expand));
+  return json(200, { value: firstOf(matches, exchange.query.get('$top')) });
 }

@@ -8,7 +8,9 @@ export interface CloudEndpoints {
 
 /**
  * The body of `GET /metadata/endpoints?api-version=2015-01-01`: the single-cloud object Azure Stack Hub answers and
- * that older tools (Azure DevOps' AzureRM endpoint, Azure Stack scripts) read.
+ * that `az cloud register --endpoint-resource-manager` (and Azure DevOps' AzureRM endpoint, Azure Stack scripts)
+ * read. Its sign-in is an AD FS stamp's: `loginEndpoint` ends in `/adfs`, which tells azure-cli (and MSAL) to sign in
+ * at that authority with the tenant `adfs` and no instance discovery, as the authority serves it at `/adfs/…`.
  */
 export function legacyMetadataEndpoints(endpoints: CloudEndpoints): object {
   return {
@@ -16,7 +18,7 @@ export function legacyMetadataEndpoints(endpoints: CloudEndpoints): object {
     graphEndpoint: 'https://graph.microsoft.com/',
     portalEndpoint: endpoints.resourceManager,
     authentication: {
-      loginEndpoint: `${endpoints.authorityHost}/`,
+      loginEndpoint: `${endpoints.authorityHost}/adfs`,
       audiences: [endpoints.audience, endpoints.resourceManager],
     },
   };
@@ -24,7 +26,8 @@ export function legacyMetadataEndpoints(endpoints: CloudEndpoints): object {
 
 /**
  * The body of `GET /metadata/endpoints?api-version=2022-09-01`: a list of cloud definitions in the shape Azure
- * answers (what azure-cli's `cloud register --endpoint-resource-manager` and the SDKs read).
+ * answers (what the SDKs and the actions' `cloud` input read). Its sign-in is Entra's, per tenant: these clients sign
+ * in with a tenant id and with federated credentials (GitHub, Azure DevOps), which an AD FS authority does not take.
  */
 export function metadataEndpoints(endpoints: CloudEndpoints): object[] {
   const rm = endpoints.resourceManager;

@@ -1,11 +1,11 @@
 import type { Exchange, Reply } from '../http/exchange.js';
 import { json, jsonBody } from '../http/exchange.js';
-import type { ArmContext } from './arm-context.js';
+import type { ArmContext } from './arm-provider.js';
 import { armError } from './arm-error.js';
-import { parseListFilter } from './list-filter.js';
-import { acceptLongRunning } from './long-running.js';
-import { deploymentsOf } from '../deployments/deployment-record.js';
-import type { ResourceGroupRecord, ResourceStore } from './resource-store.js';
+import { firstOf, parseListFilter } from './list-filter.js';
+import { acceptOperation, resourceManagerProtocol } from './long-running.js';
+import { servePut } from './resource-put.js';
+import type { ResourceGroupRecord } from './resource-store.js';
 
 const namePattern = /^[-\w._()\p{L}]{1,90}$/u;
 
@@ -31,32 +31,17 @@ function parseTags(body: Record<string, unknown>): Record<string, string> | unde
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
-/** PUT: creates (201) or updates (200) a resource group. */
-export function putResourceGroup(
-  exchange: Exchange,
-  context: ArmContext,
-  subscriptionId: string,
-  name: string,
-): Reply {
-  if (!namePattern.test(name) || name.endsWith('.')) {
-    return armError(
-      400,
-      'InvalidResourceGroup',
-      `The provided resource group name '${name}' has these invalid characters or length; use 1-90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.'.`,
-    );
-  }
-  const body = jsonBody(exchange);
+const invalidContent =
+  'The request content was invalid and could not be deserialized: a JSON object is required.';
+
+/** The body's faults ARM answers before it looks at the store: not an object, no or unknown location, bad tags. */
+function invalidGroupBody(context: ArmContext, body: unknown): Reply | undefined {
   if (typeof body !== 'object' || body === null)
-    return armError(
-      400,
-      'InvalidRequestContent',
-      'The request content was invalid and could not be deserialized: a JSON object is required.',
-    );
+    return armError(400, 'InvalidRequestContent', invalidContent);
   const fields = body as Record<string, unknown>;
   if (typeof fields.location !== 'string' || !fields.location)
     return armError(400, 'LocationRequired', 'The location property is required for this definition.');
-  const location = normaliseLocation(fields.location);
-  if (!context.scenario.locations.includes(location)) {
+  if (!context.scenario.locations.includes(normaliseLocation(fields.location))) {
     return armError(
       400,
       'LocationNotAvailableForResourceGroup',
@@ -64,8 +49,17 @@ export function putResourceGroup(
     );
   }
   const tags = parseTags(fields);
-  if (typeof tags === 'string') return armError(400, 'InvalidRequestContent', tags);
-  const existing = context.store.resourceGroups.get(key(subscriptionId, name));
+  return typeof tags === 'string' ? armError(400, 'InvalidRequestContent', tags) : undefined;
+}
+
+/** The group's record, or 409 while the existing group is being deleted or lives in another location. */
+function groupRecord(
+  subscriptionId: string,
+  name: string,
+  fields: Record<string, unknown>,
+  existing: ResourceGroupRecord | undefined,
+): ResourceGroupRecord | Reply {
+  const location = normaliseLocation(String(fields.location));
   if (existing?.properties.provisioningState === 'Deleting') {
     return armError(
       409,
@@ -80,7 +74,8 @@ export function putResourceGroup(
       `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
     );
   }
-  const record: ResourceGroupRecord = {
+  const tags = parseTags(fields) as Record<string, string> | undefined;
+  return {
     id: `/subscriptions/${subscriptionId}/resourceGroups/${existing?.name ?? name}`,
     name: existing?.name ?? name,
     type: 'Microsoft.Resources/resourceGroups',
@@ -89,8 +84,29 @@ export function putResourceGroup(
     ...(tags === undefined ? {} : { tags }),
     properties: { provisioningState: 'Succeeded' },
   };
-  context.store.resourceGroups.set(key(subscriptionId, name), record);
-  return json(existing === undefined ? 201 : 200, record);
+}
+
+/** PUT: creates (201) or updates (200) a resource group. */
+export function putResourceGroup(
+  exchange: Exchange,
+  context: ArmContext,
+  subscriptionId: string,
+  name: string,
+): Reply {
+  if (!namePattern.test(name) || name.endsWith('.')) {
+    return armError(
+      400,
+      'InvalidResourceGroup',
+      `The provided resource group name '${name}' has these invalid characters or length; use 1-90 letters, digits, '.', '_', '-', '(' or ')', not ending in '.'.`,
+    );
+  }
+  const groups = context.store.resourceGroups;
+  return servePut<Record<string, unknown>, ResourceGroupRecord>(exchange, context, {
+    validate: (body) => invalidGroupBody(context, body),
+    find: () => groups.get(key(subscriptionId, name)),
+    build: (fields, existing) => groupRecord(subscriptionId, name, fields, existing),
+    save: (record) => void groups.set(key(subscriptionId, name), record),
+  });
 }
 
 /** GET one resource group. */
@@ -115,11 +131,7 @@ export function patchResourceGroup(
   if (group === undefined) return notFound(name);
   const body = jsonBody(exchange);
   if (typeof body !== 'object' || body === null)
-    return armError(
-      400,
-      'InvalidRequestContent',
-      'The request content was invalid and could not be deserialized: a JSON object is required.',
-    );
+    return armError(400, 'InvalidRequestContent', invalidContent);
   const tags = parseTags(body as Record<string, unknown>);
   if (typeof tags === 'string') return armError(400, 'InvalidRequestContent', tags);
   if (tags !== undefined) group.tags = tags;
@@ -128,17 +140,28 @@ export function patchResourceGroup(
 
 /** GET the subscription's resource groups, with `$filter` on tags and `$top`. */
 export function listResourceGroups(exchange: Exchange, context: ArmContext, subscriptionId: string): Reply {
-  const filter = parseListFilter(exchange.query.get('$filter'), ['tagname', 'tagvalue']);
-  if (typeof filter === 'string') return armError(400, 'InvalidFilterInQueryString', filter);
+  const filter = parseListFilter(exchange.query.get('$filter'), true);
+  if (!('keeps' in filter)) return filter;
   const prefix = `/subscriptions/${subscriptionId}/resourcegroups/`.toLowerCase();
   const groups = [...context.store.resourceGroups.entries()]
-    .filter(([k, g]) => k.startsWith(prefix) && filter(g))
+    .filter(([k, g]) => k.startsWith(prefix) && filter.keeps(g))
     .map(([, g]) => g);
-  const top = Number(exchange.query.get('$top') ?? groups.length);
-  return json(200, { value: groups.slice(0, Number.isFinite(top) ? top : groups.length) });
+  return json(200, { value: firstOf(groups, exchange.query.get('$top')) });
 }
 
-/** DELETE: a long-running operation that removes the group and every resource in it. */
+/** 404 ResourceGroupNotFound when the subscription has no such group; the check before any call into a group. */
+export function resourceGroupMissing(
+  context: ArmContext,
+  subscriptionId: string,
+  name: string,
+): Reply | undefined {
+  return context.store.resourceGroups.has(key(subscriptionId, name)) ? undefined : notFound(name);
+}
+
+/**
+ * DELETE: a long-running operation (ARM's own protocol) that removes the group, every resource stored under it, and
+ * (through the providers' hooks) what the providers keep of it elsewhere.
+ */
 export function deleteResourceGroup(
   exchange: Exchange,
   context: ArmContext,
@@ -148,42 +171,15 @@ export function deleteResourceGroup(
   const group = context.store.resourceGroups.get(key(subscriptionId, name));
   if (group === undefined) return notFound(name);
   group.properties.provisioningState = 'Deleting';
-  return acceptLongRunning(exchange, context, subscriptionId.toLowerCase(), () => {
+  const complete = () => {
     for (const resource of context.store.resourcesUnder(group.id))
       context.store.resources.delete(resource.id.toLowerCase());
-    const deployments = deploymentsOf(context.store);
-    for (const id of [...deployments.keys()])
-      if (id.startsWith(group.id.toLowerCase() + '/')) deployments.delete(id);
-    forgetReferencesInto(context.store, group.id);
+    for (const provider of context.providers) provider.hooks?.resourceGroupDeleted?.(context, group.id);
     context.store.resourceGroups.delete(key(subscriptionId, name));
+  };
+  return acceptOperation(exchange, context, resourceManagerProtocol, {
+    subscriptionId: subscriptionId.toLowerCase(),
+    complete,
+    deletes: true,
   });
-}
-
-/**
- * What resources in other groups keep of the deleted group's resources, as the owning providers drop it when
- * ARM deletes them: a subnet's `ipConfigurations` entries of the group's NICs, a Private Link Service's
- * connections from the group's private endpoints.
- */
-function forgetReferencesInto(store: ResourceStore, groupId: string): void {
-  const inGroup = (id: unknown) =>
-    typeof id === 'string' && id.toLowerCase().startsWith(groupId.toLowerCase() + '/');
-  for (const resource of store.resources.values()) {
-    const properties = resource.properties as
-      | {
-          subnets?: { properties?: { ipConfigurations?: { id: string }[] } }[];
-          privateEndpointConnections?: { properties?: { privateEndpoint?: { id?: string } } }[];
-        }
-      | undefined;
-    for (const subnet of properties?.subnets ?? []) {
-      const uses = subnet.properties?.ipConfigurations;
-      if (!uses) continue;
-      const kept = uses.filter((use) => !inGroup(use.id));
-      if (kept.length > 0) subnet.properties!.ipConfigurations = kept;
-      else delete subnet.properties!.ipConfigurations;
-    }
-    if (properties?.privateEndpointConnections)
-      properties.privateEndpointConnections = properties.privateEndpointConnections.filter(
-        (connection) => !inGroup(connection.properties?.privateEndpoint?.id),
-      );
-  }
 }

@@ -1,44 +1,40 @@
 import { json, type Reply } from '../http/exchange.js';
 import { armError } from './arm-error.js';
 import { resourcesApiVersions } from './api-versions.js';
-import type { ArmContext } from './arm-context.js';
-import { networkApiVersions } from '../network/network-api-versions.js';
-import { computeApiVersions } from '../compute/compute-router.js';
-import { privateDnsApiVersions, recordTypes } from '../private-dns/private-dns-router.js';
-import { containerInstanceApiVersions } from '../container-instance/container-instance-router.js';
+import type { ArmContext } from './arm-provider.js';
+import type { ArmProvider } from './arm-provider.js';
 
-/** The resource types each emulated provider serves, with the api-versions it accepts for them. */
-const emulated: Record<string, [string[], string[]]> = {
-  'Microsoft.Network': [
-    [
-      'virtualNetworks',
-      'virtualNetworks/subnets',
-      'virtualNetworks/virtualNetworkPeerings',
-      'networkInterfaces',
-      'networkSecurityGroups',
-      'loadBalancers',
-      'natGateways',
-      'publicIPAddresses',
-      'privateEndpoints',
-      'privateLinkServices',
-    ],
-    networkApiVersions,
-  ],
-  'Microsoft.Network/privateDns': [
-    [
-      'privateDnsZones',
-      'privateDnsZones/virtualNetworkLinks',
-      ...recordTypes.map((t) => `privateDnsZones/${t}`),
-    ],
-    privateDnsApiVersions,
-  ],
-  'Microsoft.Compute': [
-    ['virtualMachineScaleSets', 'virtualMachineScaleSets/virtualMachines'],
-    computeApiVersions,
-  ],
-  'Microsoft.ContainerInstance': [['containerGroups'], containerInstanceApiVersions],
-  'Microsoft.Resources': [['resourceGroups', 'deployments', 'deployments/operations'], resourcesApiVersions],
+/** The types ARM registers for itself (its deployments service is a provider like the others). */
+const resourceManager: Pick<ArmProvider, 'namespace' | 'resourceTypes' | 'apiVersions' | 'locationless'> = {
+  namespace: 'Microsoft.Resources',
+  resourceTypes: ['resourceGroups'],
+  apiVersions: resourcesApiVersions,
+  locationless: true,
 };
+
+/** The api-version ARM uses for resources the cloud serves generically, when none is named. */
+const genericApiVersion = '2024-03-01';
+
+function sameText(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * The api-version ARM's own callers (the deployment engine, admin deletes) use for a type no template names one
+ * for: that of the provider serving the type (or a parent of it), else of the first provider of its namespace.
+ */
+export function defaultApiVersionFor(context: ArmContext, type: string): string {
+  const lower = type.toLowerCase();
+  const serving = context.providers.find((p) =>
+    p.resourceTypes.some((t) => {
+      const declared = `${p.namespace}/${t}`.toLowerCase();
+      return lower === declared || lower.startsWith(`${declared}/`);
+    }),
+  );
+  const namespace = type.split('/')[0] ?? '';
+  const sibling = context.providers.find((p) => sameText(p.namespace, namespace));
+  return (serving ?? sibling)?.defaultApiVersion ?? genericApiVersion;
+}
 
 /** Display names of Azure's regions, as providers list them; other scenario locations are listed as named. */
 const displayNames: Record<string, string> = {
@@ -60,25 +56,22 @@ const displayNames: Record<string, string> = {
  * locations and api-versions, newest first. Clients read it to pick an api-version (azure-cli's `az resource`).
  */
 export function getProvider(context: ArmContext, subscriptionId: string, namespace: string): Reply {
-  const entries = Object.entries(emulated).filter(
-    ([key]) => key.split('/')[0]!.toLowerCase() === namespace.toLowerCase(),
-  );
+  const entries = [resourceManager, ...context.providers].filter((p) => sameText(p.namespace, namespace));
   if (entries.length === 0) {
     return armError(404, 'InvalidResourceNamespace', `The resource namespace '${namespace}' is invalid.`);
   }
-  const canonical = entries[0]![0].split('/')[0]!;
+  const canonical = entries[0]!.namespace;
   const locations = context.scenario.locations.map((l) => displayNames[l] ?? l);
   return json(200, {
     id: `/subscriptions/${subscriptionId}/providers/${canonical}`,
     namespace: canonical,
     registrationState: 'Registered',
     registrationPolicy: 'RegistrationRequired',
-    resourceTypes: entries.flatMap(([, [types, versions]]) =>
-      types.map((resourceType) => ({
+    resourceTypes: entries.flatMap((provider) =>
+      provider.resourceTypes.map((resourceType) => ({
         resourceType,
-        locations:
-          resourceType === 'resourceGroups' || resourceType.startsWith('deployments') ? [] : locations,
-        apiVersions: [...versions].sort((a, b) => b.localeCompare(a)),
+        locations: provider.locationless ? [] : locations,
+        apiVersions: [...provider.apiVersions].sort((a, b) => b.localeCompare(a)),
         capabilities: 'None',
       })),
     ),

@@ -26,6 +26,8 @@ export interface ResourceRecord {
 export interface LongRunningOperation {
   id: string;
   subscriptionId: string;
+  /** When it started, on the cloud's clock (status bodies report it). */
+  startedAt: number;
   completesAt: number;
   status: 'InProgress' | 'Succeeded' | 'Failed';
   complete: () => void;

@@ -8,8 +8,9 @@ import type { CallLog } from './call-log.js';
 import type { CloudClock } from './clock.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { RequestThrottle } from './throttle.js';
-import type { ArmContext } from '../arm/arm-context.js';
+import type { ArmContext } from '../arm/arm-provider.js';
 import { serveDrift } from './drift.js';
+import type { CloudPlugin } from '../cloud-plugin.js';
 
 /** The runtime knobs the admin API turns. */
 export interface AdminContext {
@@ -23,15 +24,31 @@ export interface AdminContext {
   addGitHubJob: (spec: unknown) => Promise<object>;
   /** The ARM context whose store the out-of-band resource calls read and change. */
   arm: () => ArmContext;
+  /** The plug-ins the cloud serves, whose state `/plugins/{name}` answers. */
+  plugins: readonly CloudPlugin[];
 }
 
 function bad(message: string): Reply {
   return json(400, { error: { code: 'InvalidAdminRequest', message } });
 }
 
+/** `GET /plugins`: the plug-ins' names; `GET /plugins/{name}`: the state a plug-in shows the admin API. */
+function pluginState(context: AdminContext, name: string | undefined): Reply {
+  if (name === undefined) return json(200, { value: context.plugins.map((p) => p.name) });
+  const plugin = context.plugins.find((p) => p.name === name);
+  if (plugin?.adminState === undefined)
+    return json(404, {
+      error: {
+        code: 'NotFound',
+        message: `The local cloud has no plug-in '${name}' with admin state; GET /_admin/plugins lists them.`,
+      },
+    });
+  return json(200, plugin.adminState(context.arm()));
+}
+
 /**
  * The admin API under `/_admin` (bearer = the admin token): calls, faults, throttle, latencies, clock, GitHub jobs,
- * and out-of-band reads and changes of stored resources (`/resources/{id}`). Bodies use the scenario file's field
+ * out-of-band reads and changes of stored resources (`/resources/{id}`), and the plug-ins' state (`/plugins/{name}`). Bodies use the scenario file's field
  * names and are validated the same way.
  */
 export async function serveAdmin(exchange: Exchange, subPath: string, context: AdminContext): Promise<Reply> {
@@ -55,6 +72,8 @@ async function route(exchange: Exchange, call: string, context: AdminContext): P
   const body = jsonBody(exchange);
   const resource = /^(GET|PUT|PATCH|DELETE) \/resources(\/subscriptions\/.+)$/.exec(call);
   if (resource !== null) return serveDrift(resource[1]!, resource[2]!, body, context.arm());
+  const plugin = /^GET \/plugins(?:\/([^/]+))?$/.exec(call);
+  if (plugin !== null) return pluginState(context, plugin[1]);
   switch (call) {
     case 'GET /calls':
       return json(200, { value: context.calls.list() });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { json, type Reply } from '../http/exchange.js';
-import type { ArmContext } from '../arm/arm-context.js';
+import type { ArmContext } from '../arm/arm-provider.js';
 import { routeArm } from '../arm/arm-router.js';
 import { normaliseLocation } from '../arm/resource-groups.js';
 import type { ResourceRecord } from '../arm/resource-store.js';
-import { newEtag } from '../network/network-records.js';
-import { defaultApiVersion, typeOfId } from '../deployments/runtime-state.js';
+import { typeOfId } from '../arm/generic-resources.js';
+import { defaultApiVersionFor } from '../arm/resource-providers.js';
 import { FaultInjector } from './fault-injector.js';
 
 type Json = Record<string, unknown>;
@@ -46,7 +46,7 @@ function locate(context: ArmContext, id: string): Located | undefined {
 
 /** A new etag in the shape the record's provider writes: weak GUIDs (Network), counters (Compute), GUIDs (DNS). */
 function nextEtag(etag: string): string {
-  if (etag.startsWith('W/"')) return newEtag();
+  if (etag.startsWith('W/"')) return `W/"${randomUUID()}"`;
   const counter = /^"(\d+)"$/.exec(etag);
   if (counter !== null) return `"${Number(counter[1]) + 1}"`;
   return randomUUID();
@@ -118,7 +118,10 @@ function deleteThroughProvider(context: ArmContext, id: string): Reply {
     method: 'DELETE',
     path: id,
     query: new URLSearchParams({
-      'api-version': defaultApiVersion(isGroup ? 'Microsoft.Resources/resourceGroups' : typeOfId(id)),
+      'api-version': defaultApiVersionFor(
+        context,
+        isGroup ? 'Microsoft.Resources/resourceGroups' : typeOfId(id),
+      ),
     }),
     headers: {},
     bodyText: '',

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudRuntime } from '../cloud-runtime.js';
+import type { CloudPlugin, HttpMount } from '../cloud-plugin.js';
 import { armAudience } from '../cloud-runtime.js';
 import { serveArm } from '../arm/arm-pipeline.js';
 import { armError } from '../arm/arm-error.js';
+import { missingApiVersion } from '../arm/api-versions.js';
 import { legacyMetadataEndpoints, metadataEndpoints } from '../arm/metadata-endpoints.js';
 import { serveAdmin } from '../control/admin-routes.js';
 import { isAuthorityPath } from '../identity/entra-authority.js';
@@ -27,18 +29,31 @@ async function route(exchange: Exchange, runtime: CloudRuntime): Promise<Served>
     );
   }
   if (isAuthorityPath(path)) return serveToken(exchange, runtime);
+  const mounted = mountOf(runtime.plugins, path);
+  if (mounted !== undefined) {
+    const { mount, subPath } = mounted;
+    return (await mount.serve?.(exchange, subPath, runtime.armContext())) ?? notFound(exchange);
+  }
   return serveArm(exchange, runtime.armContext());
+}
+
+/** The plug-in mount whose prefix the path lies under, with the rest of the path. */
+export function mountOf(
+  plugins: readonly CloudPlugin[],
+  path: string,
+): { mount: HttpMount; subPath: string } | undefined {
+  for (const { mount } of plugins) {
+    if (mount === undefined) continue;
+    if (path === mount.prefix || path.startsWith(`${mount.prefix}/`))
+      return { mount, subPath: path.slice(mount.prefix.length) };
+  }
+  return undefined;
 }
 
 /** The cloud definition: a list of clouds from api-version 2019-05-01 on, the Azure Stack object before. */
 function metadata(exchange: Exchange, runtime: CloudRuntime): Reply {
   const version = exchange.query.get('api-version');
-  if (!version)
-    return armError(
-      400,
-      'MissingApiVersionParameter',
-      'The api-version query parameter (?api-version=) is required for all requests.',
-    );
+  if (!version) return missingApiVersion();
   const endpoints = {
     name: 'LocalCloud',
     resourceManager: runtime.resourceManager,

@@ -1,36 +1,41 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ResourceGroupRecord, ResourceRecord, ResourceStore } from '../arm/resource-store.js';
-import { deploymentsOf, type DeploymentRecord } from '../deployments/deployment-record.js';
-import { exportedTemplates } from '../deployments/deployments-router.js';
+import type { CloudPlugin } from '../cloud-plugin.js';
+import { withoutWriteOnlySecrets } from '../arm/write-only.js';
 
-/** A deployment as the snapshot holds it: its record without the abort handle, with the template it ran. */
-type StoredDeployment = Omit<DeploymentRecord, 'abort'> & { template?: unknown };
+/** A map of records as the snapshot holds it: `[key, record]` pairs in insertion order. */
+type Entries<Record> = [string, Record][];
 
-/** What a snapshot file holds: every map of the store, as `[key, record]` pairs in insertion order. */
+/**
+ * What a snapshot file holds: every map of the store, and under each plug-in's name the state it keeps outside the
+ * store (`deployments`), as `[key, record]` pairs in insertion order.
+ */
 export interface Snapshot {
   format: 'azpn-local-cloud-snapshot';
   version: 1;
-  resourceGroups: [string, ResourceGroupRecord][];
-  resources: [string, ResourceRecord][];
-  deployments: [string, StoredDeployment][];
+  resourceGroups: Entries<ResourceGroupRecord>;
+  resources: Entries<ResourceRecord>;
+  [plugin: string]: unknown;
 }
 
 const format = 'azpn-local-cloud-snapshot';
 
-/** The store as a snapshot; the same state always gives the same text. */
-export function serialiseSnapshot(store: ResourceStore): string {
+/** The plug-ins that keep state outside the store. */
+function persisted(plugins: readonly CloudPlugin[]) {
+  return plugins.flatMap((p) => (p.snapshot === undefined ? [] : [{ name: p.name, snapshot: p.snapshot }]));
+}
+
+/** The store (and the plug-ins' state) as a snapshot; the same state always gives the same text. */
+export function serialiseSnapshot(store: ResourceStore, plugins: readonly CloudPlugin[]): string {
   const snapshot: Snapshot = {
     format,
     version: 1,
     resourceGroups: [...store.resourceGroups.entries()],
-    resources: [...store.resources.entries()],
-    deployments: [...deploymentsOf(store).entries()].map(([key, record]) => {
-      const { abort: _abort, ...rest } = record;
-      const template = exportedTemplates.get(record);
-      return [key, template === undefined ? rest : { ...rest, template }];
-    }),
+    // The write-only secrets (an ACI secureValue, an adminPassword) are not written: nothing needs them again.
+    resources: [...store.resources.entries()].map(([key, record]) => [key, withoutWriteOnlySecrets(record)]),
   };
+  for (const { name, snapshot: state } of persisted(plugins)) snapshot[name] = state.save(store);
   return JSON.stringify(snapshot, null, 1) + '\n';
 }
 
@@ -38,12 +43,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Why the parsed text is not a snapshot, or undefined when it is one. */
-function problemOf(value: unknown): string | undefined {
+/** Why the parsed text is not a snapshot, or undefined when it is one. A plug-in's member may be absent. */
+function problemOf(value: unknown, plugins: readonly CloudPlugin[]): string | undefined {
   if (!isObject(value) || value.format !== format) return `it is not an ${format} document`;
   if (value.version !== 1) return `its version ${String(value.version)} is not 1`;
-  for (const member of ['resourceGroups', 'resources', 'deployments']) {
+  const optional = persisted(plugins).map((p) => p.name);
+  for (const member of ['resourceGroups', 'resources', ...optional]) {
     const entries = value[member];
+    if (entries === undefined && optional.includes(member)) continue;
     if (!Array.isArray(entries)) return `its '${member}' is not a list`;
     const bad = entries.findIndex(
       (e) => !Array.isArray(e) || typeof e[0] !== 'string' || !isObject(e[1]) || typeof e[1].id !== 'string',
@@ -60,7 +67,10 @@ function unusable(file: string, reason: string): Error {
 }
 
 /** Reads a snapshot file: undefined when it does not exist, an Error naming the file when it is unusable. */
-export async function readSnapshot(file: string): Promise<Snapshot | undefined> {
+export async function readSnapshot(
+  file: string,
+  plugins: readonly CloudPlugin[],
+): Promise<Snapshot | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -74,7 +84,7 @@ export async function readSnapshot(file: string): Promise<Snapshot | undefined> 
   } catch (error) {
     throw unusable(file, `it is not JSON: ${(error as Error).message}`);
   }
-  const problem = problemOf(parsed);
+  const problem = problemOf(parsed, plugins);
   if (problem !== undefined) throw unusable(file, problem);
   return parsed as Snapshot;
 }
@@ -101,8 +111,13 @@ function finishRecord(record: ResourceRecord): void {
   }
 }
 
-/** Loads a snapshot into an empty store. Deployments that were running when it was written end Failed. */
-export function restoreSnapshot(store: ResourceStore, snapshot: Snapshot, now: number): void {
+/** Loads a snapshot into an empty store; each plug-in restores its own state (and ends what was running). */
+export function restoreSnapshot(
+  store: ResourceStore,
+  snapshot: Snapshot,
+  now: number,
+  plugins: readonly CloudPlugin[],
+): void {
   const gone: string[] = [];
   for (const [key, group] of snapshot.resourceGroups) {
     if (group.properties?.provisioningState === 'Deleting') gone.push(key);
@@ -115,22 +130,9 @@ export function restoreSnapshot(store: ResourceStore, snapshot: Snapshot, now: n
   for (const key of store.resources.keys())
     if (gone.some((prefix) => key.startsWith(`${prefix}/`))) store.resources.delete(key);
   for (const record of store.resources.values()) finishRecord(record);
-  const deployments = deploymentsOf(store);
-  for (const [key, stored] of snapshot.deployments) {
-    const { template, ...fields } = stored;
-    const record: DeploymentRecord = { ...fields, abort: new AbortController() };
-    if (record.state === 'Accepted' || record.state === 'Running') {
-      record.state = 'Failed';
-      record.finishedAt = now;
-      record.error = {
-        code: 'DeploymentInterrupted',
-        message: 'The local cloud stopped while this deployment ran; run it again.',
-      };
-      for (const operation of record.operations)
-        if (operation.provisioningState === 'Running') operation.provisioningState = 'Failed';
-    }
-    if (template !== undefined) exportedTemplates.set(record, template);
-    deployments.set(key, record);
+  for (const { name, snapshot: state } of persisted(plugins)) {
+    const entries = snapshot[name] as Entries<{ id: string }> | undefined;
+    if (entries !== undefined) state.restore(store, entries, now);
   }
 }
 
@@ -149,6 +151,7 @@ export class SnapshotWriter {
   constructor(
     readonly file: string,
     private readonly store: ResourceStore,
+    private readonly plugins: readonly CloudPlugin[],
     private readonly delayMs = 100,
   ) {}
 
@@ -181,7 +184,7 @@ export class SnapshotWriter {
   }
 
   private async write(): Promise<void> {
-    const text = serialiseSnapshot(this.store);
+    const text = serialiseSnapshot(this.store, this.plugins);
     if (text !== this.written) {
       await mkdir(dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
@@ -196,9 +199,6 @@ export class SnapshotWriter {
       this.lastError = undefined;
     }
     // A running deployment changes the store between calls: look again until it ends.
-    const active = [...deploymentsOf(this.store).values()].some(
-      (d) => d.state === 'Accepted' || d.state === 'Running',
-    );
-    if (active) this.schedule();
+    if (this.plugins.some((p) => p.snapshot?.busy?.(this.store))) this.schedule();
   }
 }
