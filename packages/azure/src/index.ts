@@ -20,7 +20,13 @@ export {
 export type { AutomaticCredentialKind, CredentialConfig, SelectedCredential } from './credentials.js';
 export { createArmClients, userAgentPrefix } from './clients.js';
 export type { ArmClientOptions, ArmClients, ArmExchange } from './clients.js';
-export { armErrorCauses, describeAzureError, formatAzureError, toUserFacingError } from './errors.js';
+export {
+  armErrorCauses,
+  armErrorTreeLines,
+  describeAzureError,
+  formatAzureError,
+  toUserFacingError,
+} from './errors.js';
 export type { AzureErrorDescription, AzureErrorDetail, DescribeOptions } from './errors.js';
 export { failedDeploymentOperations } from './deployment-operations.js';
 export type { FailedOperation } from './deployment-operations.js';
@@ -32,6 +38,7 @@ export { azpnVersion } from './version.js';
 export { parseResourceGroupResourceId, resourceGroupResourceIdProblem } from './resource-id.js';
 export { namedResourceTypes, resourceNameProblem } from './resource-names.js';
 export type { NamedResourceKind } from './resource-names.js';
+export { checkResourceName, optionalResourceNameInput, resourceNameInput } from './name-inputs.js';
 export type { ResourceGroupResource } from './resource-id.js';
 export { azureConnectionInputs, openAzure, readAzureConnection } from './connection.js';
 export type { AzureConnection, OpenAzure } from './connection.js';
