@@ -1,5 +1,6 @@
 import { parse as parseYamlText } from 'yaml';
 import { InputError } from './errors.js';
+import { checkInputSchema } from './input-schema.js';
 import { messages } from './messages.js';
 import type { InputReader } from './ports.js';
 
@@ -119,17 +120,44 @@ export const input = {
   yaml<T>(name: string, shape: (value: unknown) => ShapeResult<T>, fallback: T): InputSpec<T> {
     return spec(name, (raw) => {
       if (raw === undefined) return fallback;
-      let value: unknown;
-      try {
-        value = parseYamlText(raw);
-      } catch (error) {
-        const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new InputError(name, messages.inputNotYaml(name, detail ?? 'unreadable'));
-      }
-      const checked = shape(value);
+      const checked = shape(parseYaml(name, raw));
       if (!checked.ok) throw new InputError(name, messages.inputYamlShape(name, checked.expected));
       return checked.value;
     });
+  },
+};
+
+/** Parses YAML text, naming the input when it is not YAML. */
+function parseYaml(name: string, raw: string): unknown {
+  try {
+    return parseYamlText(raw);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(name, messages.inputNotYaml(name, detail || 'unreadable'));
+  }
+}
+
+/** Builders for structured inputs checked against a JSON schema (see {@link checkInputSchema}). */
+export const structuredInput = {
+  /** A JSON value, such as another step's JSON output; `fallback` when absent. */
+  json<T>(name: string, schema: object, fallback: T): InputSpec<T> {
+    return spec(name, (raw) => {
+      if (raw === undefined) return fallback;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (error) {
+        throw new InputError(name, messages.inputNotJson(name, (error as Error).message));
+      }
+      return checkInputSchema<T>(name, value, schema);
+    });
+  },
+
+  /** A YAML document; `fallback` when absent. */
+  yaml<T>(name: string, schema: object, fallback: T): InputSpec<T> {
+    return spec(name, (raw) =>
+      raw === undefined ? fallback : checkInputSchema<T>(name, parseYaml(name, raw), schema),
+    );
   },
 };
 

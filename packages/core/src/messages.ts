@@ -27,7 +27,7 @@ export const messages = {
     `Input ${input} is not valid JSON (${unstopped(detail)}): pass the value exactly as the step that produced it wrote it.`,
   inputYamlShape: (input: string, expected: string) => `Input ${input} must be ${expected}: fix its YAML.`,
   inputSchema: (input: string, where: string, problem: string) =>
-    `Input ${input} ${where ? `has ${where}, which ` : ''}${unstopped(problem)}: fix that value.`,
+    `Input ${input} ${where ? `has ${where}, which ` : ''}${unstopped(problem)}: fix ${where ? 'that value' : 'it'}.`,
   inputMutuallyExclusive: (a: string, b: string) =>
     `Inputs ${a} and ${b} cannot both be set: keep only the one you mean.`,
   inputFileOutsideWorkspace: (input: string, value: string) =>

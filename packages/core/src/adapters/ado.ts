@@ -76,7 +76,14 @@ export function createAzureDevOpsPlatform(env: NodeJS.ProcessEnv = process.env):
   const context = runContext();
   // Every form of every secret is registered with the agent and redacted here as well, before it is written.
   const registry = new SecretRegistry();
-  const mask = (value: string) => registry.register(value).forEach((form) => tl.setSecret(form));
+  // The agent takes no multi-line secret: each line of such a form is registered instead (the single-line,
+  // escaped forms of the whole value are registered as they are).
+  const mask = (value: string) =>
+    registry
+      .register(value)
+      .flatMap((form) => form.split(/\r?\n/))
+      .filter((line) => line.trim() !== '')
+      .forEach((line) => tl.setSecret(line));
   const clean = (text: string) => registry.redact(text);
   return {
     inputs: { read: (name) => agentEnvironment[agentInputKey(adoName(name))]?.trim() || undefined },
@@ -85,6 +92,12 @@ export function createAzureDevOpsPlatform(env: NodeJS.ProcessEnv = process.env):
         // An output that carries a secret is a secret variable, whatever the caller said.
         const secret = (options?.secret ?? false) || registry.holdsSecret(value);
         if (secret) mask(value);
+        if (secret && /[\r\n]/.test(value)) {
+          tl.warning(
+            `Output ${name} is a secret of several lines, which Azure DevOps cannot hold in a secret variable: it is not published.`,
+          );
+          return;
+        }
         tl.setVariable(adoName(name), value, secret, true);
       },
     },
