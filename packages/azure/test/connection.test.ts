@@ -144,7 +144,7 @@ describe('readAzureConnection guidance', () => {
     const { input, message } = failure(() => readAzureConnection(platform));
     expect(input).toBe('cloud');
     expect(message).toMatch(problem);
-    expect(message.length).toBeLessThan(400);
+    expect(message.length).toBeLessThan(600);
   });
 });
 

@@ -1,5 +1,5 @@
 /** The most characters of a value an error sentence quotes; a 200 KB input must not become a 200 KB error. */
-export const quotedValueLimit = 120;
+export const quotedValueLimit = 300;
 
 /**
  * A value as an error sentence quotes it: in double quotes, on one line (line breaks, tabs and other control

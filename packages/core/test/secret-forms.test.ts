@@ -46,6 +46,6 @@ describe('quoteValue', () => {
     expect(quoteValue('rg 1')).toBe('"rg 1"');
     expect(quoteValue('a\nb')).toBe('"a\\nb"');
     const quoted = quoteValue('x'.repeat(200_000));
-    expect(quoted).toMatch(/^"x{120}…" \(200000 characters\)$/);
+    expect(quoted).toMatch(/^"x{300}…" \(200000 characters\)$/);
   });
 });
