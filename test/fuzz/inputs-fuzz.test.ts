@@ -38,7 +38,7 @@ describe.each(fuzzedActions().map((a) => [a.name, a] as const))(
       'on %s: the valid baseline reaches its first network call, which the guard sees',
       async (platform) => {
         // Proves the property can fail: with nothing malformed the step reaches the network, and the guard counts it.
-        const patch = name === 'sample' ? { cloud: 'https://arm.fuzz.invalid' } : {};
+        const patch: Record<string, string> = name === 'sample' ? { cloud: 'https://arm.fuzz.invalid' } : {};
         const outcome = await runCase(action, platform, patch, workspace);
         expect(outcome.network.length + outcome.processes.length).toBeGreaterThan(0);
         expect(judge(outcome, 'cloud').networkCall).toBe(true);
