@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAzureDevOpsTask, runGitHubStep } from '@azpn/action-host';
+import { runAzureDevOpsTask, runGitHubStep, secretLeaks } from '@azpn/action-host';
 
 // The committed bundles, run as real child processes with the environment a runner or agent gives them.
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -179,5 +179,27 @@ describe('sample task on the Azure DevOps agent', () => {
       'Input greeting-count is "two", which is not a whole number: give digits only, such as 3.',
     );
     expect(main.outputs).toEqual({});
+  });
+});
+
+describe('sample action keeps a hard secret out of every byte it writes', () => {
+  // Quotes, a backslash, %, a line break and non-ASCII: every escaped form a log or file could hold.
+  const hard = 'tok-"x"\\y%25z\nline-two-ünï€';
+
+  it('on the GitHub runner: masked in every form, echoed only as the secret output', async () => {
+    const main = await runGitHubStep({ actionDir, inputs: { name: 'Ada', token: hard } });
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs['token-echo']).toBe(hard);
+    expect(secretLeaks(main, [hard], { secretOutputs: [hard] })).toEqual([]);
+  });
+
+  it('on the Azure DevOps agent: masked line by line, the multi-line secret output withheld with a warning', async () => {
+    const main = await runAzureDevOpsTask({ taskDir: actionDir, inputs: { name: 'Ada', token: hard } });
+    expect(main.result).toBe('Succeeded');
+    expect(main.outputs).not.toHaveProperty('tokenEcho');
+    expect(main.warnings).toContainEqual(
+      expect.stringMatching(/^Output token-echo is a secret of several lines/),
+    );
+    expect(secretLeaks(main, [hard])).toEqual([]);
   });
 });
