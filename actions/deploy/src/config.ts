@@ -1,11 +1,5 @@
-import {
-  input,
-  InputError,
-  parseInputs,
-  resolveWorkspaceFile,
-  structuredInput,
-  type Platform,
-} from '@azpn/core';
+import { input, InputError, parseInputs, resolveWorkspaceFile, type Platform } from '@azpn/core';
+import { structuredInput } from '@azpn/core/structured-inputs';
 import {
   azureConnectionInputs,
   checkResourceName,

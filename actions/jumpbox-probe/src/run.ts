@@ -7,10 +7,10 @@ import {
   messages,
   parseInputs,
   runStep,
-  structuredInput,
   UserFacingError,
   type Platform,
 } from '@azpn/core';
+import { structuredInput } from '@azpn/core/structured-inputs';
 import {
   describeAzureError,
   openAzure,

@@ -1,4 +1,5 @@
-import { checkInputSchema, InputError, markdownTable, messages, type Platform } from '@azpn/core';
+import { InputError, markdownTable, messages, type Platform } from '@azpn/core';
+import { checkInputSchema } from '@azpn/core/structured-inputs';
 import { parseResourceGroupResourceId, type OpenAzure } from '@azpn/azure';
 import { parseJumpBox, stopJumpBox } from './jump-boxes.js';
 

@@ -1,7 +1,6 @@
 export type * from './ports.js';
 export { InputError, UserFacingError, formatFailure } from './errors.js';
-export { input, parseInputs, structuredInput } from './inputs.js';
-export { checkInputSchema } from './input-schema.js';
+export { input, parseInputs, parseYamlInput } from './inputs.js';
 export type { ConfigOf, InputSpec, ShapeResult } from './inputs.js';
 export { markdownDetails, markdownHeading, markdownTable, mermaidBlock } from './markdown.js';
 export { messages } from './messages.js';

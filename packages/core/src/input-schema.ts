@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import { InputError } from './errors.js';
+import { parseYamlInput, type InputSpec } from './inputs.js';
 import { messages } from './messages.js';
 import { quoteValue } from './quote.js';
 
@@ -52,3 +53,35 @@ export function checkInputSchema<T>(input: string, value: unknown, schema: JSONS
   if (!first) throw new InputError(input, messages.inputSchema(input, '', 'is not valid'));
   throw new InputError(input, messages.inputSchema(input, location(first), problem(first)));
 }
+
+/**
+ * Builders for structured inputs checked against a JSON schema (see {@link checkInputSchema}). A subpath of its
+ * own (`@azpn/core/structured-inputs`), so that only the actions that take structured inputs bundle ajv.
+ */
+export const structuredInput = {
+  /** A JSON value, such as another step's JSON output; `fallback` when absent. */
+  json<T>(name: string, schema: object, fallback: T): InputSpec<T> {
+    return {
+      name,
+      parse(raw) {
+        if (raw === undefined) return fallback;
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch (error) {
+          throw new InputError(name, messages.inputNotJson(name, (error as Error).message));
+        }
+        return checkInputSchema<T>(name, value, schema);
+      },
+    };
+  },
+
+  /** A YAML document; `fallback` when absent. */
+  yaml<T>(name: string, schema: object, fallback: T): InputSpec<T> {
+    return {
+      name,
+      parse: (raw) =>
+        raw === undefined ? fallback : checkInputSchema<T>(name, parseYamlInput(name, raw), schema),
+    };
+  },
+};

@@ -1,6 +1,5 @@
 import { parse as parseYamlText } from 'yaml';
 import { InputError } from './errors.js';
-import { checkInputSchema } from './input-schema.js';
 import { messages } from './messages.js';
 import type { InputReader } from './ports.js';
 
@@ -120,7 +119,7 @@ export const input = {
   yaml<T>(name: string, shape: (value: unknown) => ShapeResult<T>, fallback: T): InputSpec<T> {
     return spec(name, (raw) => {
       if (raw === undefined) return fallback;
-      const checked = shape(parseYaml(name, raw));
+      const checked = shape(parseYamlInput(name, raw));
       if (!checked.ok) throw new InputError(name, messages.inputYamlShape(name, checked.expected));
       return checked.value;
     });
@@ -128,7 +127,7 @@ export const input = {
 };
 
 /** Parses YAML text, naming the input when it is not YAML. */
-function parseYaml(name: string, raw: string): unknown {
+export function parseYamlInput(name: string, raw: string): unknown {
   try {
     return parseYamlText(raw);
   } catch (error) {
@@ -136,30 +135,6 @@ function parseYaml(name: string, raw: string): unknown {
     throw new InputError(name, messages.inputNotYaml(name, detail || 'unreadable'));
   }
 }
-
-/** Builders for structured inputs checked against a JSON schema (see {@link checkInputSchema}). */
-export const structuredInput = {
-  /** A JSON value, such as another step's JSON output; `fallback` when absent. */
-  json<T>(name: string, schema: object, fallback: T): InputSpec<T> {
-    return spec(name, (raw) => {
-      if (raw === undefined) return fallback;
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch (error) {
-        throw new InputError(name, messages.inputNotJson(name, (error as Error).message));
-      }
-      return checkInputSchema<T>(name, value, schema);
-    });
-  },
-
-  /** A YAML document; `fallback` when absent. */
-  yaml<T>(name: string, schema: object, fallback: T): InputSpec<T> {
-    return spec(name, (raw) =>
-      raw === undefined ? fallback : checkInputSchema<T>(name, parseYaml(name, raw), schema),
-    );
-  },
-};
 
 /** The typed config a set of specs describes. */
 export type ConfigOf<S extends Record<string, InputSpec<unknown>>> = {
