@@ -8,6 +8,7 @@ import {
   type OpenAzure,
 } from '@azpn/azure';
 import type { DeployConfig } from './config.js';
+import { deploymentsClient } from '@azpn/azure/clients/deployments';
 
 /** Failed operations, following failed nested deployments (Bicep modules) down to the resources at fault. */
 async function rootFailures(
@@ -16,7 +17,7 @@ async function rootFailures(
   name: string,
   depth = 0,
 ): Promise<FailedOperation[]> {
-  const failed = await failedDeploymentOperations(azure.clients.deployments, resourceGroup, name);
+  const failed = await failedDeploymentOperations(azure.client(deploymentsClient), resourceGroup, name);
   const result: FailedOperation[] = [];
   for (const operation of failed) {
     const nested =
@@ -54,8 +55,9 @@ export async function explainFailedDeployment(
   const lines = failureLines(failures);
   // One error line ends the step; the operations go to the log and the summary.
   for (const line of lines) platform.log.info(`failed: ${line}`);
-  const deployment = await azure.clients.deployments.deployments
-    .get(config.resourceGroup, config.deploymentName)
+  const deployment = await azure
+    .client(deploymentsClient)
+    .deployments.get(config.resourceGroup, config.deploymentName)
     .catch(() => undefined);
   await platform.summary.append(
     markdownHeading(`Deployment ${config.deploymentName} failed`) +
@@ -81,7 +83,7 @@ export async function explainRefusedTemplate(
   config: DeployConfig,
   platform: Platform,
 ): Promise<unknown> {
-  const last = azure.clients.lastResponse();
+  const last = azure.lastResponse();
   const errorBody = last?.errorBody;
   const body = errorBody ?? (error as { response?: { bodyAsText?: string } }).response?.bodyAsText;
   const tree = armErrorTreeLines(body);

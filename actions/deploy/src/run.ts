@@ -25,6 +25,7 @@ import { createResourceGroup, findResourceGroup } from './resource-group.js';
 import { prepareTemplate, type PreparedTemplate } from './template-source.js';
 import { topologyBodies } from './topology-bodies.js';
 import { topologyDiagram } from './topology.js';
+import { deploymentsClient } from '@azpn/azure/clients/deployments';
 
 /** One run's state: what every stage reads. */
 interface Deployment {
@@ -67,11 +68,9 @@ function redacted(run: Deployment, changes: readonly ResourceChange[]): Resource
 }
 
 async function whatIf(azure: OpenAzure, run: Deployment): Promise<ResourceChange[]> {
-  const poller = azure.clients.deployments.deployments.whatIf(
-    run.config.resourceGroup,
-    run.config.deploymentName,
-    deploymentBody(run.prepared),
-  );
+  const poller = azure
+    .client(deploymentsClient)
+    .deployments.whatIf(run.config.resourceGroup, run.config.deploymentName, deploymentBody(run.prepared));
   try {
     const result = await pollWithProgress(poller, 'what-if', run.platform);
     return redacted(run, (result.changes ?? []) as ResourceChange[]);
@@ -82,11 +81,13 @@ async function whatIf(azure: OpenAzure, run: Deployment): Promise<ResourceChange
 
 async function validate(azure: OpenAzure, run: Deployment): Promise<void> {
   try {
-    await azure.clients.deployments.deployments.validate(
-      run.config.resourceGroup,
-      run.config.deploymentName,
-      deploymentBody(run.prepared),
-    );
+    await azure
+      .client(deploymentsClient)
+      .deployments.validate(
+        run.config.resourceGroup,
+        run.config.deploymentName,
+        deploymentBody(run.prepared),
+      );
   } catch (error) {
     throw await explainRefusedTemplate(error, 'Validation', azure, run.config, run.platform);
   }
@@ -123,11 +124,9 @@ async function previewMissingGroup(run: Deployment): Promise<void> {
 
 async function deploy(azure: OpenAzure, run: Deployment) {
   const { config, platform } = run;
-  const poller = azure.clients.deployments.deployments.createOrUpdate(
-    config.resourceGroup,
-    config.deploymentName,
-    deploymentBody(run.prepared),
-  );
+  const poller = azure
+    .client(deploymentsClient)
+    .deployments.createOrUpdate(config.resourceGroup, config.deploymentName, deploymentBody(run.prepared));
   try {
     // ARM sends deployments no Retry-After: read the status less often as the deployment ages.
     return await pollWithProgress(poller, `deployment ${config.deploymentName}`, platform, undefined, {
@@ -194,7 +193,7 @@ export async function run(platform: Platform): Promise<void> {
       azure = await openAzure(platform, config.connection);
       await runMode(azure, deployment, started);
     } catch (error) {
-      const last = azure?.clients.lastResponse();
+      const last = azure?.lastResponse();
       throw toUserFacingError(error, {
         ...(last?.correlationId ? { correlationId: last.correlationId } : {}),
         ...(last?.errorBody ? { errorBody: last.errorBody } : {}),

@@ -1,5 +1,6 @@
 import { quoteValue, UserFacingError } from '@azpn/core';
 import { parseResourceGroupResourceId, type OpenAzure } from '@azpn/azure';
+import { networkClient } from '@azpn/azure/clients/network';
 import type { ResourceReference } from './config.js';
 
 function notFound(error: unknown): boolean {
@@ -22,8 +23,8 @@ function nicReference(id: string | undefined, endpoint: ResourceReference): Reso
  */
 export async function endpointAddresses(azure: OpenAzure, endpoint: ResourceReference): Promise<string[]> {
   const found = await azure
-    .clientsFor(endpoint.subscriptionId)
-    .network.privateEndpoints.get(endpoint.resourceGroup, endpoint.name)
+    .client(networkClient, endpoint.subscriptionId)
+    .privateEndpoints.get(endpoint.resourceGroup, endpoint.name)
     .catch((error: unknown) => {
       if (notFound(error)) {
         throw new UserFacingError(
@@ -42,8 +43,8 @@ export async function endpointAddresses(azure: OpenAzure, endpoint: ResourceRefe
   for (const reference of interfaces) {
     const at = nicReference(reference.id, endpoint);
     const nic = await azure
-      .clientsFor(at.subscriptionId)
-      .network.networkInterfaces.get(at.resourceGroup, at.name);
+      .client(networkClient, at.subscriptionId)
+      .networkInterfaces.get(at.resourceGroup, at.name);
     for (const config of nic.ipConfigurations ?? []) {
       if (config.privateIPAddress) addresses.add(config.privateIPAddress.replace(/\/\d+$/, ''));
     }
