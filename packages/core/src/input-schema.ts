@@ -1,11 +1,13 @@
 import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import { InputError } from './errors.js';
-import { parseYamlInput, type InputSpec } from './inputs.js';
+import type { InputSpec } from './inputs.js';
+import { parseYamlInput } from './yaml-input.js';
 import { messages } from './messages.js';
 import { quoteValue } from './quote.js';
 
-// One validator for every structured input; schemas are compiled once each.
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
+// One validator for every structured input, made on first use (an absent input needs none); schemas are
+// compiled once each.
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** `[0].startedAt`, `.environment`: where in the value the first problem is, as a reader finds it. */
@@ -47,6 +49,7 @@ function problem(error: ErrorObject): string {
  */
 export function checkInputSchema<T>(input: string, value: unknown, schema: JSONSchemaType<T> | object): T {
   let validate = compiled.get(schema);
+  ajv ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
   if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
   if (validate(value)) return value as T;
   const first = validate.errors?.[0];
