@@ -1,0 +1,99 @@
+/**
+ * How one entry shell (an action's src/github.ts or src/ado.ts) becomes one bundle: esbuild, one ES module file,
+ * minified, without chunks. esbuild rather than ncc: ncc (webpack) leaves lazily loaded chunks unminified, turns
+ * an external into a static import (so `open` could not be left out), numbers modules with ids that all move
+ * when the module count crosses a power of ten, and takes about ten seconds a bundle where esbuild takes a
+ * fraction of one, which is what lets the tests rebuild every bundle twice.
+ */
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The file a bundle is written to, beside its launchers. */
+export const bundleFile = 'action.js';
+
+/**
+ * Left as a dynamic import that never runs: `open` is what `@azure/identity` starts a browser with for
+ * interactive sign-in, which no step offers.
+ */
+const external = ['open'];
+
+/**
+ * The bundle is an ES module, but the CommonJS packages in it (the task library, ajv, yaml's older dependants)
+ * call `require` for Node's own modules: this gives them one.
+ */
+const requireShim =
+  "import { createRequire as azpnCreateRequire } from 'node:module';\nconst require = azpnCreateRequire(import.meta.url);";
+
+/** Serves the given text in place of files on disk (by absolute path), so a test can bundle an edited source. */
+function editedSources(sources: Record<string, string>): Plugin {
+  return {
+    name: 'edited-sources',
+    setup(bundler) {
+      bundler.onLoad({ filter: /\.ts$/ }, ({ path }) =>
+        path in sources ? { contents: sources[path], loader: 'ts' } : undefined,
+      );
+    },
+  };
+}
+
+/** Options for {@link bundle}. */
+export interface BundleOptions {
+  /** Minified unless false, for reading a profile. */
+  minify?: boolean;
+  /** TypeScript sources to use instead of the files on disk, by absolute path. */
+  sources?: Record<string, string>;
+}
+
+/**
+ * `entry` and everything it imports as one ES module, and the bytes each input file (by its path from the
+ * repository root) takes in it.
+ */
+export async function bundle(
+  entry: string,
+  options: BundleOptions = {},
+): Promise<{ code: string; inputs: Record<string, number> }> {
+  const result = await build({
+    entryPoints: [entry],
+    absWorkingDir: root,
+    outfile: join(dirname(entry), bundleFile),
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    minify: options.minify ?? true,
+    legalComments: 'eof',
+    external,
+    plugins: options.sources ? [editedSources(options.sources)] : [],
+    banner: { js: requireShim },
+    logLevel: 'silent',
+  });
+  const [output] = result.outputFiles;
+  if (!output || result.outputFiles.length !== 1)
+    throw new Error(`${relative(root, entry)} built into ${result.outputFiles.length} files instead of one.`);
+  const contents = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+  const inputs = Object.fromEntries(
+    Object.entries(contents).map(([path, { bytesInOutput }]) => [path, bytesInOutput]),
+  );
+  return { code: output.text, inputs };
+}
+
+/** The names a bundle exports, from the last export clause in it (esbuild writes one, at the end). */
+export function exportedNames(code: string): string[] {
+  const clause = [...code.matchAll(/export\s*\{([^}]*)\}/g)].at(-1)?.[1] ?? '';
+  return clause
+    .split(',')
+    .map(
+      (part) =>
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop() ?? '',
+    )
+    .filter((name) => name !== '');
+}
