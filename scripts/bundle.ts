@@ -5,6 +5,7 @@
  * when the module count crosses a power of ten, and takes about ten seconds a bundle where esbuild takes a
  * fraction of one, which is what lets the tests rebuild every bundle twice.
  */
+import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +27,13 @@ const stubs = { jsonwebtoken: './scripts/bundle-stubs/jsonwebtoken.ts' };
 
 /**
  * The bundle is an ES module, but the CommonJS packages in it (the task library, ajv, yaml's older dependants)
- * call `require` for Node's own modules: this gives them one.
+ * call `require` for Node's own modules: this gives them one (and defines the FormData test below).
  */
-const requireShim =
-  "import { createRequire as azpnCreateRequire } from 'node:module';\nconst require = azpnCreateRequire(import.meta.url);";
+const requireShim = [
+  "import { createRequire as azpnCreateRequire } from 'node:module';",
+  'const require = azpnCreateRequire(import.meta.url);',
+  "const azpnIsFormData = (value) => Object.prototype.toString.call(value) === '[object FormData]';",
+].join('\n');
 
 /**
  * Loads Node's own modules with `require` rather than `import`: Node gives an imported built-in an ES module
@@ -49,6 +53,23 @@ const builtinsThroughRequire: Plugin = {
       contents: `module.exports = require(${JSON.stringify(`node:${path}`)});`,
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * The HTTP runtime under every Azure SDK client asks `typeof FormData` of every request body; Node defines
+ * `FormData` as a lazy global whose first read loads its bundled undici (15 ms or more), before the first call.
+ * The same test, without reading the global: a FormData says so through its `Symbol.toStringTag`.
+ */
+const formDataTest = /typeof FormData !== "undefined" && (\w+) instanceof FormData/g;
+const formDataWithoutGlobal: Plugin = {
+  name: 'form-data-without-global',
+  setup(bundler) {
+    bundler.onLoad({ filter: /[/\\]@typespec[/\\]ts-http-runtime[/\\].*\.js$/ }, async ({ path }) => {
+      const text = await readFile(path, 'utf8');
+      if (!text.includes('instanceof FormData')) return undefined;
+      return { contents: text.replace(formDataTest, 'azpnIsFormData($1)'), loader: 'js' };
+    });
   },
 };
 
@@ -95,7 +116,11 @@ export async function bundle(
     legalComments: 'eof',
     external,
     alias: stubs,
-    plugins: [...(options.sources ? [editedSources(options.sources)] : []), builtinsThroughRequire],
+    plugins: [
+      ...(options.sources ? [editedSources(options.sources)] : []),
+      formDataWithoutGlobal,
+      builtinsThroughRequire,
+    ],
     banner: { js: requireShim },
     logLevel: 'silent',
   });
