@@ -8,8 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import standalone from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
+import { schemaOptions } from '../packages/core/src/schema-options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -73,6 +76,61 @@ const formDataWithoutGlobal: Plugin = {
   },
 };
 
+/** A source of ours: packages and actions only, never a dependency. */
+const ourSource = /[/\\](?:packages|actions)[/\\][^/\\]+[/\\]src[/\\].*\.ts$/;
+const exportedSchema = /^export const (\w+Schema)\b/gm;
+const schemaKey = "Symbol.for('azpn.compiledValidator')";
+
+// ajv's standalone module is CommonJS whose module.exports is the function (and also its `default`).
+type StandaloneCode = (ajv: Ajv, validate: ReturnType<Ajv['compile']>) => string;
+const standaloneCode = ((standalone as unknown as { default?: StandaloneCode }).default ??
+  standalone) as unknown as StandaloneCode;
+
+/** ajv's standalone validator for `schema`, as an ES module whose default export is the validate function. */
+function standaloneValidator(schema: object): string {
+  const ajv = new Ajv({ ...schemaOptions, code: { source: true, esm: true } });
+  return standaloneCode(ajv, ajv.compile(schema));
+}
+
+/**
+ * Compiles every exported `…Schema` of our sources when the bundle is built and attaches the validator to the
+ * schema object (see `compiledValidator` in @azpn/core/structured-inputs): compiling a schema at run time costs
+ * a step about 40 ms before its first call. Stands the lazy compiler (scripts/bundle-stubs/schema-compiler.ts)
+ * in for the eager one, so that ajv is set up only for a schema not compiled here.
+ */
+const compiledSchemas: Plugin = {
+  name: 'compiled-schemas',
+  setup(bundler) {
+    bundler.onResolve({ filter: /[/\\]schema-compiler\.js$/ }, ({ importer }) =>
+      importer.endsWith(join('packages', 'core', 'src', 'input-schema.ts'))
+        ? { path: join(root, 'scripts', 'bundle-stubs', 'schema-compiler.ts') }
+        : undefined,
+    );
+    bundler.onLoad({ filter: ourSource }, async ({ path }) => {
+      const text = await readFile(path, 'utf8');
+      const names = [...text.matchAll(exportedSchema)].map((match) => match[1]!);
+      if (names.length === 0) return undefined;
+      const exported = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      const attach = names
+        .filter((name) => typeof exported[name] === 'object' && exported[name] !== null)
+        .map((name) => {
+          const at = `azpn-validator:${path}#${name}`;
+          return `import ${name}Validator from ${JSON.stringify(at)};\nObject.defineProperty(${name}, ${schemaKey}, { value: ${name}Validator });`;
+        });
+      return { contents: [text, ...attach].join('\n'), loader: 'ts' };
+    });
+    bundler.onResolve({ filter: /^azpn-validator:/ }, ({ path }) => ({
+      path: path.slice('azpn-validator:'.length),
+      namespace: 'azpn-validator',
+    }));
+    bundler.onLoad({ filter: /.*/, namespace: 'azpn-validator' }, async ({ path }) => {
+      const [file, name] = path.split('#') as [string, string];
+      const schema = ((await import(pathToFileURL(file).href)) as Record<string, object>)[name]!;
+      return { contents: standaloneValidator(schema), loader: 'js', resolveDir: root };
+    });
+  },
+};
+
 /** Serves the given text in place of files on disk (by absolute path), so a test can bundle an edited source. */
 function editedSources(sources: Record<string, string>): Plugin {
   return {
@@ -118,6 +176,7 @@ export async function bundle(
     alias: stubs,
     plugins: [
       ...(options.sources ? [editedSources(options.sources)] : []),
+      compiledSchemas,
       formDataWithoutGlobal,
       builtinsThroughRequire,
     ],

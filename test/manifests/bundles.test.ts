@@ -78,6 +78,21 @@ describe('the bundles', () => {
       expect(packagesOf(built.get('sample/github')!.inputs).has(absent)).toBe(false);
   });
 
+  it('carry a validator compiled at build time for every exported schema of their sources', () => {
+    const attached = (code: string) => code.split('Symbol.for("azpn.compiledValidator")').length - 2;
+    for (const name of entries) {
+      const sources = Object.keys(built.get(name)!.inputs).filter((path) =>
+        /^(actions|packages)\/.*\.ts$/.test(path),
+      );
+      const schemas = sources.flatMap((path) => [
+        ...readFileSync(join(root, path), 'utf8').matchAll(/^export const \w+Schema\b/gm),
+      ]);
+      // One Symbol.for is the key's own definition in @azpn/core/structured-inputs, when the bundle has it.
+      if (schemas.length > 0) expect([name, attached(built.get(name)!.code)]).toEqual([name, schemas.length]);
+    }
+    expect(attached(built.get('jumpbox-probe/github')!.code)).toBe(2);
+  });
+
   it("change, after an edit of one action's source, in that action's bundles only, where the edit is", async () => {
     const edited = await withEdit(
       'actions/endpoint-dns/src/endpoint-addresses.ts',
