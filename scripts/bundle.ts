@@ -95,17 +95,12 @@ function standaloneValidator(schema: object): string {
 /**
  * Compiles every exported `…Schema` of our sources when the bundle is built and attaches the validator to the
  * schema object (see `compiledValidator` in @azpn/core/structured-inputs): compiling a schema at run time costs
- * a step about 40 ms before its first call. Stands the lazy compiler (scripts/bundle-stubs/schema-compiler.ts)
- * in for the eager one, so that ajv is set up only for a schema not compiled here.
+ * a step about 40 ms before its first call. With the lazy compiler {@link lazyModules} puts in, ajv is then set
+ * up only for a schema not compiled here.
  */
 const compiledSchemas: Plugin = {
   name: 'compiled-schemas',
   setup(bundler) {
-    bundler.onResolve({ filter: /[/\\]schema-compiler\.js$/ }, ({ importer }) =>
-      importer.endsWith(join('packages', 'core', 'src', 'input-schema.ts'))
-        ? { path: join(root, 'scripts', 'bundle-stubs', 'schema-compiler.ts') }
-        : undefined,
-    );
     bundler.onLoad({ filter: ourSource }, async ({ path }) => {
       const text = await readFile(path, 'utf8');
       const names = [...text.matchAll(exportedSchema)].map((match) => match[1]!);
@@ -127,6 +122,26 @@ const compiledSchemas: Plugin = {
       const [file, name] = path.split('#') as [string, string];
       const schema = ((await import(pathToFileURL(file).href)) as Record<string, object>)[name]!;
       return { contents: standaloneValidator(schema), loader: 'js', resolveDir: root };
+    });
+  },
+};
+
+/**
+ * Modules of ours that bundles replace with a stand-in which loads the same package only on first use (the
+ * `require` in a stand-in becomes a bundled module set up on that call): ajv and yaml cost milliseconds of
+ * module set-up that many runs never need.
+ */
+const lazyModules: Record<string, string> = {
+  'packages/core/src/schema-compiler.ts': 'scripts/bundle-stubs/schema-compiler.ts',
+  'packages/core/src/yaml-text.ts': 'scripts/bundle-stubs/yaml-text.ts',
+};
+const lazilyLoaded: Plugin = {
+  name: 'lazily-loaded',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^\.\.?\/.*\.js$/ }, ({ path, resolveDir }) => {
+      const source = relative(root, join(resolveDir, path.replace(/\.js$/, '.ts'))).replace(/\\/g, '/');
+      const standIn = lazyModules[source];
+      return standIn ? { path: join(root, standIn) } : undefined;
     });
   },
 };
@@ -176,6 +191,7 @@ export async function bundle(
     alias: stubs,
     plugins: [
       ...(options.sources ? [editedSources(options.sources)] : []),
+      lazilyLoaded,
       compiledSchemas,
       formDataWithoutGlobal,
       builtinsThroughRequire,

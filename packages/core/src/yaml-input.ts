@@ -1,7 +1,7 @@
-import { parse as parseYamlText } from 'yaml';
 import { InputError } from './errors.js';
 import { spec, type InputSpec } from './inputs.js';
 import { messages } from './messages.js';
+import { parseYamlText } from './yaml-text.js';
 
 /** What a YAML shape check returns: the typed value, or what was expected instead. */
 export type ShapeResult<T> = { ok: true; value: T } | { ok: false; expected: string };
