@@ -66,8 +66,12 @@ describe('the bundles', () => {
         expect([name, packages.has(absent)]).toEqual([name, false]);
       // Reading the FormData global loads Node's bundled undici: the SDK's test is rewritten to not read it.
       expect([name, /typeof FormData|\bFormData\b(?!\])/.test(built.get(name)!.code)]).toEqual([name, false]);
-      // Each platform's bundle has its own adapter only.
-      expect([name, packages.has('azure-pipelines-task-lib')]).toEqual([name, name.endsWith('/ado')]);
+      // Each platform's bundle has its own adapter only, and the adapters speak the protocols themselves.
+      expect([name, packages.has('azure-pipelines-task-lib')]).toEqual([name, false]);
+      const adapters = Object.keys(built.get(name)!.inputs).filter((p) =>
+        /core\/src\/adapters\/(ado|github)\.ts$/.test(p),
+      );
+      expect([name, adapters]).toEqual([name, [`packages/core/src/adapters/${name.split('/')[1]}.ts`]]);
     }
     const deploy = packagesOf(built.get('deploy/github')!.inputs);
     for (const absent of ['@azure/arm-containerinstance', '@azure/arm-privatedns', 'ws'])
