@@ -305,6 +305,7 @@ describe('a plug-in the cloud is handed (ARM provider and API stand-in in one fo
       'resourceGroups',
       'resources',
       'deployments',
+      'github-api',
       'issue-tracker',
     ]);
     local = await startLocalCloud({
