@@ -306,6 +306,7 @@ describe('a plug-in the cloud is handed (ARM provider and API stand-in in one fo
       'resources',
       'deployments',
       'github-api',
+      'azure-devops-api',
       'issue-tracker',
     ]);
     local = await startLocalCloud({
