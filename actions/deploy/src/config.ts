@@ -1,4 +1,11 @@
-import { input, InputError, parseInputs, resolveWorkspaceFile, type Platform } from '@azpn/core';
+import {
+  input,
+  InputError,
+  parseInputs,
+  resolveWorkspaceFile,
+  type ConfigOf,
+  type Platform,
+} from '@azpn/core';
 import { structuredInput } from '@azpn/core/structured-inputs';
 import {
   azureConnectionInputs,
@@ -40,10 +47,20 @@ const tagSchema = {
   },
 } as const;
 
-const deployInputs = {
+/**
+ * The inputs that name the template, its parameters and how its outputs are published: deploy's, and those of any
+ * capability that deploys through it (`preview`).
+ */
+export const templateInputs = {
   template: input.string('template', { required: 'the .bicep, .bicepparam or .json template to deploy' }),
   parameters: input.optionalString('parameters'),
   overrides: input.optionalString('parameter-overrides'),
+  maskedOutputs: input.lines('masked-outputs'),
+  bicep: input.optionalString('bicep-path'),
+};
+
+const deployInputs = {
+  ...templateInputs,
   resourceGroup: resourceNameInput(
     'resource-group',
     'resource group',
@@ -61,8 +78,6 @@ const deployInputs = {
   deploymentName: input.optionalString('deployment-name'),
   mode: input.choice('mode', modes, { default: 'deploy' }),
   failOnChanges: input.boolean('fail-on-changes', { default: false }),
-  maskedOutputs: input.lines('masked-outputs'),
-  bicep: input.optionalString('bicep-path'),
 };
 
 /** Everything the action needs, read and checked before any Azure call. */
@@ -98,7 +113,12 @@ function readOverrides(text: string | undefined): ParameterOverrides {
   }
 }
 
-function deploymentNameOf(platform: Platform, given: string | undefined, templateFile: string): string {
+/** The deployment name given, or one from the template, the run and the pull request. */
+export function deploymentNameOf(
+  platform: Platform,
+  given: string | undefined,
+  templateFile: string,
+): string {
   if (given !== undefined) return checkResourceName('deployment-name', 'deployment', given);
   const { runId, runAttempt, pullRequest } = platform.context;
   return defaultDeploymentName({
@@ -109,9 +129,17 @@ function deploymentNameOf(platform: Platform, given: string | undefined, templat
   });
 }
 
-/** Parses and checks every input once; the first bad one throws its sentence. */
-export function readDeployConfig(platform: Platform): DeployConfig {
-  const raw = parseInputs(platform.inputs, deployInputs);
+/** What the template inputs name, checked: files inside the workspace, overrides readable. */
+export type TemplateSources = Pick<
+  DeployConfig,
+  'templateFile' | 'parametersFile' | 'overrides' | 'maskedOutputs' | 'bicepPath' | 'workspace'
+>;
+
+/** Checks parsed template inputs: the files lie inside the workspace, and the overrides can be read. */
+export function readTemplateSources(
+  platform: Platform,
+  raw: ConfigOf<typeof templateInputs>,
+): TemplateSources {
   const workspace = platform.context.workspace;
   const templateFile = resolveWorkspaceFile(workspace, 'template', raw.template, templateRule);
   const parametersFile =
@@ -124,22 +152,30 @@ export function readDeployConfig(platform: Platform): DeployConfig {
       'Input parameters cannot be used with a .bicepparam template, which carries its own values: use parameter-overrides instead.',
     );
   }
-  const overrides = readOverrides(raw.overrides);
-  const deploymentName = deploymentNameOf(platform, raw.deploymentName, templateFile);
-  const connection = readAzureConnection(platform);
   return {
     templateFile,
     ...(parametersFile ? { parametersFile } : {}),
-    overrides,
+    overrides: readOverrides(raw.overrides),
+    maskedOutputs: raw.maskedOutputs,
+    ...(raw.bicep ? { bicepPath: raw.bicep } : {}),
+    workspace,
+  };
+}
+
+/** Parses and checks every input once; the first bad one throws its sentence. */
+export function readDeployConfig(platform: Platform): DeployConfig {
+  const raw = parseInputs(platform.inputs, deployInputs);
+  const sources = readTemplateSources(platform, raw);
+  const deploymentName = deploymentNameOf(platform, raw.deploymentName, sources.templateFile);
+  const connection = readAzureConnection(platform);
+  return {
+    ...sources,
     resourceGroup: raw.resourceGroup,
     ...(raw.location ? { location: raw.location.replaceAll(' ', '').toLowerCase() } : {}),
     tags: Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, v === null ? '' : String(v)])),
     deploymentName,
     mode: raw.mode,
     failOnChanges: raw.failOnChanges,
-    maskedOutputs: raw.maskedOutputs,
-    ...(raw.bicep ? { bicepPath: raw.bicep } : {}),
-    workspace,
     connection,
   };
 }
