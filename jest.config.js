@@ -11,6 +11,9 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{packages,actions}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // A bundle may carry a dependency's package.json (azure-devops-node-api reads its own for its user agent); the
+  // bundles are run as child processes, never imported, so jest's module map leaves them out.
+  modulePathIgnorePatterns: ['<rootDir>/actions/[^/]+/dist/'],
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/reporters/closing-line.js'],
   maxWorkers: 2,

@@ -198,13 +198,15 @@ async function runMode(azure: OpenAzure, run: Deployment, started: number): Prom
 }
 
 /**
- * Runs one deployment with a checked config: compile, mask the secure values, sign in, then validate, what-if and
- * (in mode deploy) deploy. Validate and what-if write nothing: against a missing group they say what a deploy would
- * create instead. Errors reach the caller as one user-facing sentence with the correlation id.
+ * Runs one deployment with a checked config: compile, mask the secure values, sign in (or use the caller's open
+ * connection), then validate, what-if and (in mode deploy) deploy. Validate and what-if write nothing: against a
+ * missing group they say what a deploy would create instead. Errors reach the caller as one user-facing sentence
+ * with the correlation id.
  */
 export async function executeDeployment(
   platform: Platform,
   config: DeployConfig,
+  opened?: OpenAzure,
 ): Promise<DeploymentOutcome> {
   const progress = progressReporter(platform.log, platform.now);
   const started = platform.now();
@@ -214,7 +216,7 @@ export async function executeDeployment(
   progress(`template ready (${Object.keys(prepared.parameters).length} parameter values)`);
   let azure: OpenAzure | undefined;
   try {
-    azure = await openAzure(platform, config.connection);
+    azure = opened ?? (await openAzure(platform, config.connection));
     return await runMode(azure, deployment, started);
   } catch (error) {
     const last = azure?.clients.lastResponse();

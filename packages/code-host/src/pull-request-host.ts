@@ -1,3 +1,4 @@
+import { UserFacingError } from '@azpn/core';
 import type { CommentStore } from './sticky-comment.js';
 
 /** A pull request as a capability needs to know it: open or closed, and its head commit now. */
@@ -17,7 +18,7 @@ export interface PullRequestHost {
 }
 
 /** A refusal of the code host, turned into one sentence that says what to do. */
-export class CodeHostError extends Error {
+export class CodeHostError extends UserFacingError {
   constructor(
     message: string,
     readonly status?: number,
