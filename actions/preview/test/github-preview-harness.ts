@@ -139,6 +139,35 @@ export class PreviewCloud {
     };
   }
 
+  /** Runs the action for a scheduled run on the default branch (the sweep): no pull request in the event. */
+  async scheduled(
+    inputs: Record<string, string>,
+    permissions = { 'pull-requests': 'read' },
+  ): Promise<GitHubStepResult> {
+    const token = await this.token(permissions);
+    const file = join(this.dir, `event-${++this.runs}.json`);
+    writeFileSync(file, JSON.stringify({ schedule: '17 3 * * *', repository: { full_name: 'azpn/infra' } }));
+    const server = this.local.cloud.services['github-api']!;
+    return runGitHubStep({
+      actionDir,
+      workspace: root,
+      inputs: { ...this.signIn(), 'github-token': token, ...inputs },
+      env: {
+        NODE_EXTRA_CA_CERTS: this.local.cloud.caFile!,
+        ...githubRunnerEnvironment(this.local.cloud, 'main'),
+        PATH: searchPath,
+        GITHUB_EVENT_NAME: 'schedule',
+        GITHUB_EVENT_PATH: file,
+        GITHUB_REPOSITORY: 'azpn/infra',
+        GITHUB_RUN_ID: String(3000 + this.runs),
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_SERVER_URL: String(server.serverUrl),
+        GITHUB_API_URL: String(server.apiUrl),
+      },
+      timeoutMs: 120_000,
+    });
+  }
+
   /** Runs the action for `moment` (held by the stand-in first, unless `hold` is false). */
   async step(
     moment: PullRequestMoment,

@@ -47,7 +47,9 @@ export function codeHostRefusal(
         ? 'check the github-token input'
         : 'check that the job can read System.AccessToken'
       : status === 403 && kind === 'github'
-        ? 'give the job `pull-requests: write` (and `issues: write` for issues) in its permissions'
+        ? /^(read|list)\b/.test(action)
+          ? 'give the job `pull-requests: read` (or write) in its permissions'
+          : 'give the job `pull-requests: write` (and `issues: write` for issues) in its permissions'
         : status === 403
           ? "give the project's build service Contribute to pull requests"
           : status === 429 || /rate limit/i.test(said)
