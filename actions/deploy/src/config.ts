@@ -59,6 +59,12 @@ export const templateInputs = {
   bicep: input.optionalString('bicep-path'),
 };
 
+/** A region for a resource group this action creates, such as westeurope. */
+export const locationInput = input.optionalString('location', {
+  pattern: /^[a-zA-Z][a-zA-Z0-9 ]{1,40}$/,
+  rule: 'use an Azure region name such as westeurope',
+});
+
 const deployInputs = {
   ...templateInputs,
   resourceGroup: resourceNameInput(
@@ -66,10 +72,7 @@ const deployInputs = {
     'resource group',
     'the resource group to deploy to (created if missing)',
   ),
-  location: input.optionalString('location', {
-    pattern: /^[a-zA-Z][a-zA-Z0-9 ]{1,40}$/,
-    rule: 'use an Azure region name such as westeurope',
-  }),
+  location: locationInput,
   tags: structuredInput.yaml<Record<string, string | number | boolean | null>>(
     'resource-group-tags',
     tagSchema,

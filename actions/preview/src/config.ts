@@ -12,7 +12,12 @@ import {
   readAzureConnection,
   type AzureConnection,
 } from '@azpn/azure';
-import { deploymentNameOf, readTemplateSources, templateInputs } from '@azpn/action-deploy/config';
+import {
+  deploymentNameOf,
+  locationInput,
+  readTemplateSources,
+  templateInputs,
+} from '@azpn/action-deploy/config';
 import type { DeployConfig } from '@azpn/action-deploy/config';
 import { defaultPrefix, environmentName } from './environment-name.js';
 import { parseTtl, ttlRule } from './ttl.js';
@@ -25,10 +30,7 @@ const previewInputs = {
   ...templateInputs,
   template: input.optionalString('template'),
   mode: input.choice('mode', modes, { default: 'deploy' }),
-  location: input.optionalString('location', {
-    pattern: /^[a-zA-Z][a-zA-Z0-9 ]{1,40}$/,
-    rule: 'use an Azure region name such as westeurope',
-  }),
+  location: locationInput,
   prefix: input.optionalString('prefix'),
   resourceGroup: optionalResourceNameInput('resource-group', 'resource group'),
   ttl: input.string('ttl', { required: 'how long a preview lives after its last deploy', pattern: /\S/ }),

@@ -9,18 +9,25 @@ import { executeDeployment } from '@azpn/action-deploy/deployment';
 import type { CommentStore, PullRequestHost } from '@azpn/code-host';
 import type { PreviewConfig } from './config.js';
 import { openCodeHost, postPreviewComment } from './code-host.js';
-import { deployedComment, deployingComment, failedComment, type CommentFacts } from './preview-comment.js';
+import { deployedComment, deployingComment, failedComment, targetFacts } from './preview-comment.js';
 import { preparePreviewGroup } from './preview-group.js';
 import { previewTagNames } from './preview-tags.js';
 
 type DeployMode = Extract<PreviewConfig, { mode: 'deploy' }>;
 
-/** The one line a pull request from a fork gets, on both platforms. */
-export function forkSkip(platform: Platform, doing: string): void {
+/**
+ * Publishes the environment's name and group, and answers true after the one line a pull request from a fork gets
+ * on both platforms (no OIDC token, a read-only token): the run then skips.
+ */
+export function announceTarget(platform: Platform, target: DeployMode['target'], doing: string): boolean {
+  platform.outputs.set('environment-name', target.environmentName);
+  platform.outputs.set('resource-group', target.resourceGroup);
+  platform.outputs.set('skipped', String(target.pullRequest.fork));
+  if (!target.pullRequest.fork) return false;
   platform.log.info(
     `This pull request comes from a fork, which gets no OIDC token to sign in to Azure: the preview is not ${doing}, and no comment is written because the fork's token is read-only.`,
   );
-  platform.outputs.set('skipped', 'true');
+  return true;
 }
 
 /**
@@ -45,18 +52,13 @@ async function headMoved(
 /** Deploys the pull request's preview and keeps its comment up to date. */
 export async function deployPreview(platform: Platform, config: DeployMode): Promise<void> {
   const { target } = config;
-  platform.outputs.set('environment-name', target.environmentName);
-  platform.outputs.set('resource-group', target.resourceGroup);
-  if (target.pullRequest.fork) return forkSkip(platform, 'deployed');
-  platform.outputs.set('skipped', 'false');
+  if (announceTarget(platform, target, 'deployed')) return;
   const now = new Date();
-  const facts: CommentFacts = {
-    environmentName: target.environmentName,
-    resourceGroup: target.resourceGroup,
-    ...(target.pullRequest.headSha ? { head: target.pullRequest.headSha } : {}),
-    ...(platform.context.codeHost?.runUrl ? { runUrl: platform.context.codeHost.runUrl } : {}),
-    expiresAt: new Date(now.getTime() + config.ttlMs),
-  };
+  const facts = targetFacts(
+    target,
+    platform.context.codeHost?.runUrl,
+    new Date(now.getTime() + config.ttlMs),
+  );
   const host = config.comment ? openCodeHost(platform, config.host) : undefined;
   if (host && (await headMoved(platform, host, target))) return;
   const comments: CommentStore | undefined = host?.comments(target.pullRequest.number);

@@ -6,8 +6,8 @@ import { markdownHeading, UserFacingError, type Platform } from '@azpn/core';
 import { openAzure, pollWithProgress, toUserFacingError } from '@azpn/azure';
 import type { PreviewConfig } from './config.js';
 import { openCodeHost, postPreviewComment } from './code-host.js';
-import { forkSkip } from './deploy-preview.js';
-import { destroyedComment } from './preview-comment.js';
+import { announceTarget } from './deploy-preview.js';
+import { destroyedComment, targetFacts } from './preview-comment.js';
 import { findGroup, refuseForeignGroup } from './preview-group.js';
 
 type DestroyMode = Extract<PreviewConfig, { mode: 'destroy' }>;
@@ -37,20 +37,12 @@ async function deleteOwnGroup(platform: Platform, config: DestroyMode): Promise<
 /** Tears the pull request's preview down and says so in its comment. */
 export async function destroyPreview(platform: Platform, config: DestroyMode): Promise<void> {
   const { target } = config;
-  platform.outputs.set('environment-name', target.environmentName);
-  platform.outputs.set('resource-group', target.resourceGroup);
-  if (target.pullRequest.fork) return forkSkip(platform, 'torn down');
-  platform.outputs.set('skipped', 'false');
+  if (announceTarget(platform, target, 'torn down')) return;
   const deleted = await deleteOwnGroup(platform, config);
   platform.outputs.set('deleted', String(deleted));
   if (config.comment) {
     const comments = openCodeHost(platform, config.host).comments(target.pullRequest.number);
-    const facts = {
-      environmentName: target.environmentName,
-      resourceGroup: target.resourceGroup,
-      ...(target.pullRequest.headSha ? { head: target.pullRequest.headSha } : {}),
-      ...(platform.context.codeHost?.runUrl ? { runUrl: platform.context.codeHost.runUrl } : {}),
-    };
+    const facts = targetFacts(target, platform.context.codeHost?.runUrl);
     await postPreviewComment(
       platform,
       comments,

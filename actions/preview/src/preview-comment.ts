@@ -24,6 +24,21 @@ export interface ShownOutput {
   secret: boolean;
 }
 
+/** The comment's facts of a pull request's preview: its environment, head commit and the run's page. */
+export function targetFacts(
+  target: { environmentName: string; resourceGroup: string; pullRequest: { headSha?: string } },
+  runUrl: string | undefined,
+  expiresAt?: Date,
+): CommentFacts {
+  return {
+    environmentName: target.environmentName,
+    resourceGroup: target.resourceGroup,
+    ...(target.pullRequest.headSha ? { head: target.pullRequest.headSha } : {}),
+    ...(runUrl ? { runUrl } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+  };
+}
+
 function heading(facts: CommentFacts, status: string): string {
   const parts = [
     `resource group \`${facts.resourceGroup}\``,
