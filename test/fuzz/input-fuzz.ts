@@ -9,6 +9,7 @@ import {
   deployAction,
   endpointDnsAction,
   jumpboxProbeAction,
+  previewAction,
   sampleAction,
   type FuzzedAction,
   type Patch,
@@ -37,7 +38,13 @@ export function fuzzWorkspace(): string {
 
 /** Every fuzzed action, for a workspace made by {@link fuzzWorkspace}. */
 export function fuzzedActions(): FuzzedAction[] {
-  return [deployAction('main.json'), endpointDnsAction, jumpboxProbeAction, sampleAction];
+  return [
+    deployAction('main.json'),
+    endpointDnsAction,
+    jumpboxProbeAction,
+    previewAction('main.json'),
+    sampleAction,
+  ];
 }
 
 /** One case: an action, a platform, the input made malformed and the inputs it ran with. */
@@ -64,11 +71,12 @@ function platformFor(
   kind: PlatformKind,
   inputs: Record<string, string>,
   workspace: string,
+  context: FuzzedAction['context'] = {},
 ): { platform: Platform; record: MemoryRecord } {
   const made = createMemoryPlatform({
     platform: kind,
     inputs,
-    context: { workspace },
+    context: { workspace, ...context },
     identity:
       kind === 'azure-devops'
         ? {
@@ -109,7 +117,7 @@ export async function runCase(
     ...(kind === 'azure-devops' && action.name !== 'sample' ? { 'azure-subscription': connectionId } : {}),
     ...patch,
   };
-  const { platform, record } = platformFor(kind, inputs, workspace);
+  const { platform, record } = platformFor(kind, inputs, workspace, action.context);
   const guard = guardNetwork();
   let thrown: unknown;
   try {

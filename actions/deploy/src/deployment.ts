@@ -197,26 +197,45 @@ async function runMode(azure: OpenAzure, run: Deployment, started: number): Prom
   };
 }
 
+/** A template compiled and checked, its secure values masked: ready to deploy without another check. */
+export interface PreparedDeployment {
+  prepared: PreparedTemplate;
+  flow: SecureFlow;
+}
+
 /**
- * Runs one deployment with a checked config: compile, mask the secure values, sign in (or use the caller's open
- * connection), then validate, what-if and (in mode deploy) deploy. Validate and what-if write nothing: against a
- * missing group they say what a deploy would create instead. Errors reach the caller as one user-facing sentence
- * with the correlation id.
+ * Compiles (or reads) the template, merges and checks its parameters and masked outputs against it, and masks every
+ * secure value: every fault of the template inputs is found here, before any call. A caller that must check its
+ * inputs before its own calls (preview, before it reads the pull request) prepares first.
+ */
+export async function prepareDeployment(
+  platform: Platform,
+  config: DeployConfig,
+): Promise<PreparedDeployment> {
+  const prepared = await platform.log.group(`Compile ${config.templateFile}`, () => prepareTemplate(config));
+  maskSecureValues(platform, prepared);
+  return { prepared, flow: secureFlow(prepared.template) };
+}
+
+/**
+ * Runs one deployment with a checked config: compile, mask the secure values (unless `options.prepared` did), sign
+ * in (or use `options.azure`), then validate, what-if and (in mode deploy) deploy. Validate and what-if write
+ * nothing: against a missing group they say what a deploy would create instead. Errors reach the caller as one
+ * user-facing sentence with the correlation id.
  */
 export async function executeDeployment(
   platform: Platform,
   config: DeployConfig,
-  opened?: OpenAzure,
+  options: { azure?: OpenAzure; prepared?: PreparedDeployment } = {},
 ): Promise<DeploymentOutcome> {
   const progress = progressReporter(platform.log, platform.now);
   const started = platform.now();
-  const prepared = await platform.log.group(`Compile ${config.templateFile}`, () => prepareTemplate(config));
-  maskSecureValues(platform, prepared);
-  const deployment = { config, prepared, flow: secureFlow(prepared.template), platform, progress };
+  const { prepared, flow } = options.prepared ?? (await prepareDeployment(platform, config));
+  const deployment = { config, prepared, flow, platform, progress };
   progress(`template ready (${Object.keys(prepared.parameters).length} parameter values)`);
   let azure: OpenAzure | undefined;
   try {
-    azure = opened ?? (await openAzure(platform, config.connection));
+    azure = options.azure ?? (await openAzure(platform, config.connection));
     return await runMode(azure, deployment, started);
   } catch (error) {
     const last = azure?.clients.lastResponse();

@@ -33,7 +33,7 @@ const previewInputs = {
   location: locationInput,
   prefix: input.optionalString('prefix'),
   resourceGroup: optionalResourceNameInput('resource-group', 'resource group'),
-  ttl: input.string('ttl', { required: 'how long a preview lives after its last deploy', pattern: /\S/ }),
+  ttl: input.optionalString('ttl'),
   dryRun: input.boolean('dry-run', { default: false }),
   comment: input.boolean('comment', { default: true }),
   githubToken: input.optionalString('github-token'),
@@ -68,9 +68,13 @@ export type PreviewConfig =
 
 type Raw = ReturnType<typeof parseInputs<typeof previewInputs>>;
 
+/** The time to live a preview gets when the ttl input is left out, as action.yml and task.json default it. */
+export const defaultTtl = '7d';
+
 function ttlOf(raw: Raw): number {
-  const ms = parseTtl(raw.ttl);
-  if (ms === undefined) throw new InputError('ttl', `Input ttl is ${quoteValue(raw.ttl)}: ${ttlRule}.`);
+  const text = raw.ttl ?? defaultTtl;
+  const ms = parseTtl(text);
+  if (ms === undefined) throw new InputError('ttl', `Input ttl is ${quoteValue(text)}: ${ttlRule}.`);
   return ms;
 }
 

@@ -5,7 +5,7 @@
  */
 import { markdownHeading, type Platform } from '@azpn/core';
 import { openAzure } from '@azpn/azure';
-import { executeDeployment } from '@azpn/action-deploy/deployment';
+import { executeDeployment, prepareDeployment } from '@azpn/action-deploy/deployment';
 import type { CommentStore, PullRequestHost } from '@azpn/code-host';
 import type { PreviewConfig } from './config.js';
 import { openCodeHost, postPreviewComment } from './code-host.js';
@@ -53,6 +53,8 @@ async function headMoved(
 export async function deployPreview(platform: Platform, config: DeployMode): Promise<void> {
   const { target } = config;
   if (announceTarget(platform, target, 'deployed')) return;
+  // The template and its parameters are checked before the pull request is read or anything is written.
+  const prepared = await prepareDeployment(platform, config.deploy);
   const now = new Date();
   const facts = targetFacts(
     target,
@@ -76,7 +78,7 @@ export async function deployPreview(platform: Platform, config: DeployMode): Pro
       ttlMs: config.ttlMs,
       now,
     });
-    const outcome = await executeDeployment(platform, config.deploy, azure);
+    const outcome = await executeDeployment(platform, config.deploy, { azure, prepared });
     await post(deployedComment(facts, outcome.changes, outcome.outputs));
     await platform.summary.append(
       markdownHeading(`Preview ${target.environmentName}`) +
