@@ -171,6 +171,21 @@ describe('preview refusals and skips', () => {
     );
   });
 
+  it('a deploy ARM refuses ends the comment with the failure sentence, and the step with it, no secret in either', async () => {
+    const moment: PullRequestMoment = { number: 14, head: sha(9), action: 'opened' };
+    const overrides = `apiToken: ${JSON.stringify(apiToken)}\naddressPrefix: 10.40.0.0/33`;
+    const step = await cloud.step(
+      moment,
+      { ...deployInputs, 'parameter-overrides': overrides },
+      { runId: 2010 },
+    );
+    expect(step.failed).toBe(true);
+    const [comment] = await cloud.comments(14);
+    expect(comment!.body).toContain('### Preview `preview-infra-pr-14`: deploy failed');
+    expect(comment!.body).toContain(step.errors[0]!.slice(0, 60));
+    expect(secretLeaks(step, [apiToken], { extra: { comment: comment!.body } })).toEqual([]);
+  });
+
   it('fails before touching Azure when its token cannot comment, naming the permission', async () => {
     const moment: PullRequestMoment = { number: 13, head: sha(9), action: 'opened' };
     const step = await cloud.step(moment, deployInputs, { permissions: { 'pull-requests': 'read' } });
