@@ -22,13 +22,13 @@ function isUnevaluated(value: unknown): boolean {
 }
 
 /**
- * Absent as ARM compares: a member the request leaves null (ARM drops null members), an empty array or an empty
- * object is the same as no member at all.
+ * Absent as ARM compares: a member the request leaves null (ARM drops null members), an empty array, or an object
+ * of such members is the same as no member at all.
  */
 function isAbsent(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isObject(value) && Object.keys(value).length === 0;
+  return isObject(value) && Object.values(value).every(isAbsent);
 }
 
 /** Values equal as ARM compares them: resource ids and locations without regard to case or spacing. */

@@ -54,6 +54,18 @@ const byType: Record<string, string[]> = {
     'properties.delegations.*.properties.actions',
     'properties.delegations.*.properties.provisioningState',
   ],
+  'microsoft.network/virtualnetworks/virtualnetworkpeerings': [
+    'properties.peeringState',
+    'properties.peeringSyncLevel',
+    'properties.remoteAddressSpace',
+    'properties.remoteVirtualNetworkAddressSpace',
+    'properties.remoteBgpCommunities',
+    'properties.remoteVirtualNetworkEncryption',
+    'properties.allowForwardedTraffic',
+    'properties.allowGatewayTransit',
+    'properties.useRemoteGateways',
+    'properties.doNotVerifyRemoteGateways',
+  ],
   'microsoft.network/publicipaddresses': [
     'sku.tier',
     'properties.publicIPAddressVersion',
@@ -83,6 +95,7 @@ const byType: Record<string, string[]> = {
   'microsoft.network/networkinterfaces': [
     ...inlineWithId('properties.ipConfigurations'),
     'properties.ipConfigurations.*.properties.privateIPAddressVersion',
+    'properties.ipConfigurations.*.properties.primary',
     'properties.macAddress',
     'properties.virtualMachine',
     'properties.privateEndpoint',
