@@ -78,7 +78,7 @@ export async function explainRefusedTemplate(
   error: unknown,
   what: 'Validation' | 'What-if',
   azure: OpenAzure,
-  config: DeployConfig,
+  config: Pick<DeployConfig, 'deploymentName' | 'resourceGroup'>,
   platform: Platform,
 ): Promise<unknown> {
   const last = azure.clients.lastResponse();

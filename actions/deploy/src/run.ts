@@ -8,11 +8,12 @@ import {
 } from '@azpn/core';
 import { openAzure, pollWithProgress, toUserFacingError, type OpenAzure } from '@azpn/azure';
 import {
+  builtInNoiseRules,
   changeCounts,
   changeLines,
   hasChanges,
-  redactChanges,
-  secureFlow,
+  noiseDetails,
+  setNoiseAside,
   whatIfTable,
   type ResourceChange,
   type SecureFlow,
@@ -22,7 +23,8 @@ import { explainFailedDeployment, explainRefusedTemplate } from './deployment-fa
 import { changesForMissingGroup, missingGroupSummary } from './missing-group.js';
 import { outputsTable, publishOutputs, type DeploymentOutput } from './outputs.js';
 import { createResourceGroup, findResourceGroup } from './resource-group.js';
-import { prepareTemplate, type PreparedTemplate } from './template-source.js';
+import type { PreparedTemplate } from './template-source.js';
+import { deploymentBody, readyTemplate, redactedChanges, runWhatIf } from './template-what-if.js';
 import { topologyBodies } from './topology-bodies.js';
 import { topologyDiagram } from './topology.js';
 
@@ -35,49 +37,9 @@ interface Deployment {
   progress: (message: string) => void;
 }
 
-function deploymentBody(prepared: PreparedTemplate) {
-  return {
-    properties: {
-      template: prepared.template,
-      parameters: prepared.parameters,
-      mode: 'Incremental' as const,
-    },
-  };
-}
-
-/** Registers every secure parameter value, and every text inside a secure object, before anything prints. */
-function maskSecureValues(platform: Platform, prepared: PreparedTemplate): void {
-  const secure = new Set(prepared.secureParameters.map((n) => n.toLowerCase()));
-  const mask = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (value !== '') platform.secrets.mask(value);
-    } else if (typeof value === 'object' && value !== null) {
-      platform.secrets.mask(JSON.stringify(value));
-      Object.values(value).forEach(mask);
-    } else if (value !== undefined && value !== null) platform.secrets.mask(String(value));
-  };
-  for (const [name, { value }] of Object.entries(prepared.parameters))
-    if (secure.has(name.toLowerCase())) mask(value);
-}
-
 /** What-if's changes, redacted before anything renders them. */
 function redacted(run: Deployment, changes: readonly ResourceChange[]): ResourceChange[] {
-  const { platform, flow } = run;
-  return redactChanges(changes, { flow, holdsSecret: (text) => platform.secrets.redact(text) !== text });
-}
-
-async function whatIf(azure: OpenAzure, run: Deployment): Promise<ResourceChange[]> {
-  const poller = azure.clients.deployments.deployments.whatIf(
-    run.config.resourceGroup,
-    run.config.deploymentName,
-    deploymentBody(run.prepared),
-  );
-  try {
-    const result = await pollWithProgress(poller, 'what-if', run.platform);
-    return redacted(run, (result.changes ?? []) as ResourceChange[]);
-  } catch (error) {
-    throw await explainRefusedTemplate(error, 'What-if', azure, run.config, run.platform);
-  }
+  return redactedChanges(run.platform, run.flow, changes);
 }
 
 async function validate(azure: OpenAzure, run: Deployment): Promise<void> {
@@ -155,12 +117,17 @@ async function runMode(azure: OpenAzure, run: Deployment, started: number): Prom
     );
     return;
   }
-  const changes = await whatIf(azure, run);
+  const changes = await runWhatIf(azure, config, run, platform);
+  // Noise real what-if shows for unchanged resources is neither a change to report nor a reason to fail.
+  const { changes: shown, noise } = setNoiseAside(changes, builtInNoiseRules);
   let summary =
     markdownHeading(`Deployment ${config.deploymentName} to ${config.resourceGroup}`) +
-    `What-if: ${changeCounts(changes)}.\n\n` +
-    whatIfTable(changes);
-  await reportChanges(run, changes, summary);
+    `What-if: ${changeCounts(shown)}.\n\n` +
+    whatIfTable(shown) +
+    noiseDetails(noise);
+  if (noise.length > 0)
+    run.progress(`what-if: ${noise.length} changed properties set aside as known what-if noise`);
+  await reportChanges(run, shown, summary);
   if (config.mode === 'what-if') return platform.summary.append(summary);
   const result = await deploy(azure, run);
   const outputs = (result.properties?.outputs ?? {}) as Record<string, DeploymentOutput>;
@@ -183,11 +150,11 @@ export async function run(platform: Platform): Promise<void> {
     const config = readDeployConfig(platform);
     const progress = progressReporter(platform.log, platform.now);
     const started = platform.now();
-    const prepared = await platform.log.group(`Compile ${config.templateFile}`, () =>
-      prepareTemplate(config),
+    const ready = await platform.log.group(`Compile ${config.templateFile}`, () =>
+      readyTemplate(config, platform),
     );
-    maskSecureValues(platform, prepared);
-    const deployment = { config, prepared, flow: secureFlow(prepared.template), platform, progress };
+    const { prepared } = ready;
+    const deployment = { config, ...ready, platform, progress };
     progress(`template ready (${Object.keys(prepared.parameters).length} parameter values)`);
     let azure: OpenAzure | undefined;
     try {

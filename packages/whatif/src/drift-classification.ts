@@ -105,3 +105,27 @@ export function noiseFilter(rules: readonly NoiseRule[]): ChangeFilter {
     return classifyChanges([change], rules).drift[0];
   };
 }
+
+/**
+ * What-if's changes with the noise set aside, for a deployment's report: a modified resource whose every changed
+ * property is noise (or `NoEffect`) shows as `NoChange`, one with noise and real changes keeps only the real ones;
+ * every other change stays as it is. The noise found is listed with each rule's source.
+ */
+export function setNoiseAside(
+  changes: readonly ResourceChange[],
+  rules: readonly NoiseRule[],
+): { changes: ResourceChange[]; noise: NoiseFinding[] } {
+  const noise: NoiseFinding[] = [];
+  const kept = changes.map((change) => {
+    if (change.changeType !== 'Modify') return change;
+    const classified = classifyChanges([change], rules);
+    noise.push(...classified.noise);
+    const reduced = classified.drift[0];
+    if (reduced !== undefined) return reduced;
+    const unchanged: ResourceChange = { resourceId: change.resourceId, changeType: 'NoChange' };
+    if (change.before !== undefined) unchanged.before = change.before;
+    if (change.after !== undefined) unchanged.after = change.after;
+    return unchanged;
+  });
+  return { changes: kept, noise };
+}

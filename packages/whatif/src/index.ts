@@ -10,7 +10,7 @@ import type { ResourceChange } from './changes.js';
 
 export { changeCounts, describeResource, hasChanges, isChanging } from './changes.js';
 export type { PropertyChange, ResourceChange } from './changes.js';
-export { changeLines, leafChanges, whatIfTable } from './rendering.js';
+export { changeLines, leafChanges, noiseDetails, whatIfTable } from './rendering.js';
 export { redactChanges, redactedValue } from './redaction.js';
 export type { RedactionSources } from './redaction.js';
 export { secureFlow } from './secure-flow.js';
@@ -21,7 +21,7 @@ export { noiseRuleFor, propertyLeaves, typeMatches } from './noise-rules.js';
 export type { NoiseRule, PropertyChangeKind, PropertyLeaf } from './noise-rules.js';
 export { builtInNoiseRules } from './built-in-noise.js';
 export { NoiseRuleSyntaxError, readUserNoiseRules } from './user-noise-rules.js';
-export { classifyChanges, driftPropertyCount, noiseFilter } from './drift-classification.js';
+export { classifyChanges, driftPropertyCount, noiseFilter, setNoiseAside } from './drift-classification.js';
 export type { DriftClassification, NoiseFinding } from './drift-classification.js';
 export { driftFingerprint } from './drift-fingerprint.js';
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ResourceChange } from '../src/changes.js';
 import { builtInNoiseRules } from '../src/built-in-noise.js';
-import { classifyChanges, driftPropertyCount, noiseFilter } from '../src/drift-classification.js';
+import {
+  classifyChanges,
+  driftPropertyCount,
+  noiseFilter,
+  setNoiseAside,
+} from '../src/drift-classification.js';
+import { noiseDetails } from '../src/rendering.js';
 import { driftFingerprint } from '../src/drift-fingerprint.js';
 import { noiseRuleFor, typeMatches, type NoiseRule } from '../src/noise-rules.js';
 import { NoiseRuleSyntaxError, readUserNoiseRules } from '../src/user-noise-rules.js';
@@ -183,6 +189,24 @@ describe('noiseFilter', () => {
     );
     const created: ResourceChange = { resourceId: nat, changeType: 'Create' };
     expect(filter(created)).toBe(created);
+  });
+});
+
+describe('setNoiseAside', () => {
+  it('shows a resource with only noise as NoChange and lists the noise with its report under the table', () => {
+    const { changes, noise } = setNoiseAside(
+      [{ ...natNoise, before: { a: 1 }, after: { a: 1 } }],
+      builtInNoiseRules,
+    );
+    expect(changes).toEqual([{ resourceId: nat, changeType: 'NoChange', before: { a: 1 }, after: { a: 1 } }]);
+    const details = noiseDetails(noise);
+    expect(details).toContain(
+      '<summary>1 changed property of 1 resource set aside as known what-if noise</summary>',
+    );
+    expect(details).toContain(
+      '| Microsoft.Network/natGateways ng | `sku.tier` | Azure/arm-template-whatif#418 |',
+    );
+    expect(noiseDetails([])).toBe('');
   });
 });
 

@@ -1,0 +1,84 @@
+/**
+ * What deploy and drift-check share, so that a drift check sees a template exactly as a deployment of it would:
+ * the template prepared (compiled, parameters merged and checked, secure values masked, their flow through the
+ * template known) and what-if run on it, its changes redacted before anything renders them.
+ */
+import type { Platform } from '@azpn/core';
+import { pollWithProgress, type OpenAzure } from '@azpn/azure';
+import { redactChanges, secureFlow, type ResourceChange, type SecureFlow } from '@azpn/whatif';
+import type { DeployConfig } from './config.js';
+import { explainRefusedTemplate } from './deployment-failure.js';
+import { prepareTemplate, type PreparedTemplate, type TemplateSource } from './template-source.js';
+
+export { prepareTemplate, type PreparedTemplate, type TemplateSource };
+
+/** A prepared template and where its secure values flow. */
+export interface ReadyTemplate {
+  prepared: PreparedTemplate;
+  flow: SecureFlow;
+}
+
+/** The deployment body ARM takes for validate, what-if and deploy (Incremental). */
+export function deploymentBody(prepared: PreparedTemplate) {
+  return {
+    properties: {
+      template: prepared.template,
+      parameters: prepared.parameters,
+      mode: 'Incremental' as const,
+    },
+  };
+}
+
+/** Registers every secure parameter value, and every text inside a secure object, before anything prints. */
+function maskSecureValues(platform: Platform, prepared: PreparedTemplate): void {
+  const secure = new Set(prepared.secureParameters.map((n) => n.toLowerCase()));
+  const mask = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value !== '') platform.secrets.mask(value);
+    } else if (typeof value === 'object' && value !== null) {
+      platform.secrets.mask(JSON.stringify(value));
+      Object.values(value).forEach(mask);
+    } else if (value !== undefined && value !== null) platform.secrets.mask(String(value));
+  };
+  for (const [name, { value }] of Object.entries(prepared.parameters))
+    if (secure.has(name.toLowerCase())) mask(value);
+}
+
+/** Prepares a template and masks its secure values before anything can print them. */
+export async function readyTemplate(source: TemplateSource, platform: Platform): Promise<ReadyTemplate> {
+  const prepared = await prepareTemplate(source);
+  maskSecureValues(platform, prepared);
+  return { prepared, flow: secureFlow(prepared.template) };
+}
+
+/** What-if's changes with every value that is not provably public redacted. */
+export function redactedChanges(
+  platform: Platform,
+  flow: SecureFlow,
+  changes: readonly ResourceChange[],
+): ResourceChange[] {
+  return redactChanges(changes, { flow, holdsSecret: (text) => platform.secrets.redact(text) !== text });
+}
+
+/**
+ * Runs what-if of a ready template against an existing resource group, with progress lines, and answers its
+ * changes redacted; a template ARM refuses is explained with ARM's error tree.
+ */
+export async function runWhatIf(
+  azure: OpenAzure,
+  target: Pick<DeployConfig, 'resourceGroup' | 'deploymentName'>,
+  ready: ReadyTemplate,
+  platform: Platform,
+): Promise<ResourceChange[]> {
+  const poller = azure.clients.deployments.deployments.whatIf(
+    target.resourceGroup,
+    target.deploymentName,
+    deploymentBody(ready.prepared),
+  );
+  try {
+    const result = await pollWithProgress(poller, `what-if of ${target.deploymentName}`, platform);
+    return redactedChanges(platform, ready.flow, (result.changes ?? []) as ResourceChange[]);
+  } catch (error) {
+    throw await explainRefusedTemplate(error, 'What-if', azure, target, platform);
+  }
+}
