@@ -11,6 +11,7 @@ import { explainRefusedTemplate } from './deployment-failure.js';
 import { prepareTemplate, type PreparedTemplate, type TemplateSource } from './template-source.js';
 
 export { prepareTemplate, type PreparedTemplate, type TemplateSource };
+export { findResourceGroup } from './resource-group.js';
 
 /** A prepared template and where its secure values flow. */
 export interface ReadyTemplate {
