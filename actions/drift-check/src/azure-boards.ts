@@ -1,6 +1,6 @@
 import * as azdev from 'azure-devops-node-api';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi.js';
-import { Operation, type JsonPatchOperation } from 'azure-devops-node-api/interfaces/common/VSSInterfaces.js';
+import type { JsonPatchOperation } from 'azure-devops-node-api/interfaces/common/VSSInterfaces.js';
 import { UserFacingError } from '@azpn/core';
 import { readDriftMarker, type DriftNotice, type DriftTracker, type TrackedDrift } from './drift-tracker.js';
 
@@ -23,8 +23,12 @@ export interface AzureBoardsOptions {
 /** WIQL's quoting of a text literal. */
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-const field = (name: string, value: unknown, op = Operation.Add): JsonPatchOperation => ({
-  op,
+/**
+ * One JSON Patch operation on a field. The op goes as the text the REST API documents (`add`, `replace`): the
+ * client's `Operation` enum is a number, which it would send as it is.
+ */
+const field = (name: string, value: unknown, op: 'add' | 'replace' = 'add'): JsonPatchOperation => ({
+  op: op as unknown as JsonPatchOperation['op'],
   path: `/fields/${name}`,
   value,
 });
@@ -116,8 +120,8 @@ export class AzureBoards implements DriftTracker {
 
   async update(id: number, notice: DriftNotice, comment: string): Promise<void> {
     const document = [
-      field('System.Title', notice.title, Operation.Replace),
-      field('System.Description', notice.body, Operation.Replace),
+      field('System.Title', notice.title, 'replace'),
+      field('System.Description', notice.body, 'replace'),
       field('System.History', comment),
     ];
     await this.call('update work items', (api) =>
@@ -128,7 +132,7 @@ export class AzureBoards implements DriftTracker {
   async close(id: number, comment: string): Promise<void> {
     const document = [
       field('System.History', comment),
-      field('System.State', this.options.closedState, Operation.Replace),
+      field('System.State', this.options.closedState, 'replace'),
     ];
     await this.call('close work items', (api) =>
       api.updateWorkItem(null, document, id, this.options.project),

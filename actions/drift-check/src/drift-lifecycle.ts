@@ -1,7 +1,7 @@
 import type { DriftNotice, DriftTracker } from './drift-tracker.js';
 
-/** What the lifecycle did to an environment's record. */
-export type LifecycleStep = 'opened' | 'updated' | 'unchanged' | 'closed' | 'clean';
+/** What the lifecycle did to an environment's record; `failed` when the tracker refused. */
+export type LifecycleStep = 'opened' | 'updated' | 'unchanged' | 'closed' | 'clean' | 'failed';
 
 /** The outcome for one environment. */
 export interface LifecycleResult {

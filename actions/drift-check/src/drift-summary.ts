@@ -8,6 +8,7 @@ const stepWords: Record<string, string> = {
   unchanged: 'left alone (same drift)',
   closed: 'closed (clean again)',
   clean: '',
+  failed: 'could not be written (see the error)',
 };
 
 /** The job summary: one row per environment, then each drifted environment's changes. */

@@ -24,6 +24,8 @@ export interface EnvironmentResult {
   fingerprint?: string;
   /** What happened to its issue or work item. */
   record: LifecycleResult;
+  /** Why its issue or work item could not be brought in line (the drift itself was found). */
+  recordError?: unknown;
   /** The drifted changes, redacted and reduced to what is not noise. */
   changes: ResourceChange[];
   noiseCount: number;
@@ -77,15 +79,22 @@ export async function checkEnvironment(
     ...(context.runUrl ? { runUrl: context.runUrl } : {}),
   };
   const notice = fingerprint === undefined ? undefined : noticeFor(tracker.format, facts);
-  const record = await applyDriftLifecycle(tracker, {
-    environment: environment.name,
-    ...(fingerprint === undefined ? {} : { fingerprint }),
-    ...(notice === undefined
-      ? {}
-      : { notice: { title: redacted(platform, notice.title), body: redacted(platform, notice.body) } }),
-    changedComment: redacted(platform, changedComment(facts)),
-    cleanComment: redacted(platform, cleanComment(environment.name, context.runUrl)),
-  });
+  let record: LifecycleResult;
+  let recordError: unknown;
+  try {
+    record = await applyDriftLifecycle(tracker, {
+      environment: environment.name,
+      ...(fingerprint === undefined ? {} : { fingerprint }),
+      ...(notice === undefined
+        ? {}
+        : { notice: { title: redacted(platform, notice.title), body: redacted(platform, notice.body) } }),
+      changedComment: redacted(platform, changedComment(facts)),
+      cleanComment: redacted(platform, cleanComment(environment.name, context.runUrl)),
+    });
+  } catch (error) {
+    record = { step: 'failed' };
+    recordError = error;
+  }
   return {
     name: environment.name,
     resourceGroup: environment.resourceGroup,
@@ -93,6 +102,7 @@ export async function checkEnvironment(
     driftCount: drift.reduce((sum, change) => sum + driftPropertyCount(change), 0),
     ...(fingerprint === undefined ? {} : { fingerprint }),
     record,
+    ...(recordError === undefined ? {} : { recordError }),
     changes: drift,
     noiseCount: classification.noise.length,
   };

@@ -124,8 +124,11 @@ async function checkAll(
   const results: EnvironmentResult[] = [];
   const failures: { environment: Environment; error: unknown }[] = [];
   outcomes.forEach((outcome, i) => {
-    if (outcome.status === 'fulfilled') results.push(outcome.value);
-    else failures.push({ environment: config.environments[i]!, error: outcome.reason });
+    const environment = config.environments[i]!;
+    if (outcome.status === 'rejected') return failures.push({ environment, error: outcome.reason });
+    results.push(outcome.value);
+    if (outcome.value.recordError !== undefined)
+      failures.push({ environment, error: outcome.value.recordError });
   });
   return { results, failures };
 }
