@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
-import { runAzureDevOpsTask, runGithubStep, type GithubStepResult } from '@azpn/action-host';
-import { compileParams } from '@azpn/bicep';
+import { runAzureDevOpsTask, runGithubStep, secretLeaks, type GithubStepResult } from '@azpn/action-host';
+import { compileBicep, compileParams } from '@azpn/bicep';
 import {
   azureDevOpsAgentEnvironment,
   defaultIds,
@@ -232,6 +232,39 @@ describe('drift-check on GitHub: one issue through its lifecycle', () => {
     await admin.patchResource(forwarders.get('rg-drift-gh')!.nat, {
       properties: { idleTimeoutInMinutes: 4 },
     });
+  });
+});
+
+describe('drift-check with a secure value in the drift', () => {
+  it('shows the drifted record redacted: neither the value it holds now nor the one the template holds is in the issue', async () => {
+    const secret = 'tok-"9f2c"\\with%-never-printed';
+    const planted = 'value-someone-pasted-in-the-portal';
+    const { credential, options } = cloudSdkAccess(local.cloud);
+    const groups = new ResourceManagementClient(credential, local.cloud.subscriptionId, options)
+      .resourceGroups;
+    await groups.createOrUpdate('rg-drift-secure', { location: 'westeurope' });
+    const fixture = join('actions', 'drift-check', 'test', 'fixtures', 'secure-record.bicep');
+    const properties = {
+      template: await compileBicep(join(root, fixture)),
+      parameters: { apiToken: { value: secret } },
+      mode: 'Incremental' as const,
+    };
+    const deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, options);
+    await deployments.deployments.createOrUpdate('rg-drift-secure', 'secure', { properties });
+    const record = `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/rg-drift-secure/providers/Microsoft.Network/privateDnsZones/secure.drift/TXT/token`;
+    await admin.patchResource(record, { properties: { txtRecords: [{ value: [planted] }] } });
+    const step = await driftStep({
+      environment: 'secure',
+      template: fixture,
+      'resource-group': 'rg-drift-secure',
+      'parameter-overrides': `apiToken: '${secret.replaceAll("'", "''")}'`,
+    });
+    expect(step.errors).toEqual([]);
+    expect([step.outputs['has-drift'], step.outputs['drift-count']]).toEqual(['true', '1']);
+    const issue = (await repository()).issues.find((i) => i.title.startsWith('Drift in secure'))!;
+    expect(issue.body).toContain('(redacted) → (redacted)');
+    // Every byte the run wrote and the issue it opened, in every printed form of both values.
+    expect(secretLeaks(step, [secret, planted], { extra: { issue: issue.body + issue.title } })).toEqual([]);
   });
 });
 

@@ -139,7 +139,12 @@ const byType: Record<string, string[]> = {
     'properties.numberOfVirtualNetworkLinksWithRegistration',
   ],
   'microsoft.network/privatednszones/virtualnetworklinks': ['properties.virtualNetworkLinkState'],
-  'microsoft.network/privatednszones/a': ['properties.fqdn', 'properties.isAutoRegistered'],
+  ...Object.fromEntries(
+    ['a', 'aaaa', 'cname', 'mx', 'ptr', 'soa', 'srv', 'txt'].map((record) => [
+      `microsoft.network/privatednszones/${record}`,
+      ['properties.fqdn', 'properties.isAutoRegistered'],
+    ]),
+  ),
   'microsoft.compute/virtualmachinescalesets': [
     'sku.tier',
     'properties.uniqueId',
