@@ -19,13 +19,20 @@ export interface ReadyTemplate {
   flow: SecureFlow;
 }
 
+/**
+ * How thoroughly ARM validates a what-if: `ProviderNoRbac` skips the check that the caller may write every
+ * resource, so a reader identity (Reader plus `Microsoft.Resources/deployments/whatIf/action`) can run it.
+ */
+export type ValidationLevel = 'Template' | 'Provider' | 'ProviderNoRbac';
+
 /** The deployment body ARM takes for validate, what-if and deploy (Incremental). */
-export function deploymentBody(prepared: PreparedTemplate) {
+export function deploymentBody(prepared: PreparedTemplate, validationLevel?: ValidationLevel) {
   return {
     properties: {
       template: prepared.template,
       parameters: prepared.parameters,
       mode: 'Incremental' as const,
+      ...(validationLevel ? { validationLevel } : {}),
     },
   };
 }
@@ -63,18 +70,20 @@ export function redactedChanges(
 
 /**
  * Runs what-if of a ready template against an existing resource group, with progress lines, and answers its
- * changes redacted; a template ARM refuses is explained with ARM's error tree.
+ * changes redacted; a template ARM refuses is explained with ARM's error tree. Deploy validates at ARM's default
+ * level; a drift check asks for `ProviderNoRbac`, as it runs with a reader identity.
  */
 export async function runWhatIf(
   azure: OpenAzure,
   target: Pick<DeployConfig, 'resourceGroup' | 'deploymentName'>,
   ready: ReadyTemplate,
   platform: Platform,
+  options: { validationLevel?: ValidationLevel } = {},
 ): Promise<ResourceChange[]> {
   const poller = azure.clients.deployments.deployments.whatIf(
     target.resourceGroup,
     target.deploymentName,
-    deploymentBody(ready.prepared),
+    deploymentBody(ready.prepared, options.validationLevel),
   );
   try {
     const result = await pollWithProgress(poller, `what-if of ${target.deploymentName}`, platform);

@@ -48,7 +48,8 @@ async function classify(context: CheckContext, environment: Environment, ready: 
     const groupId = `/subscriptions/${context.subscriptionId}/resourceGroups/${environment.resourceGroup}`;
     return { drift: [{ resourceId: groupId, changeType: 'Create' }], noise: [], unchecked: [] };
   }
-  const changes = await runWhatIf(azure, environment, ready, platform);
+  // A reader identity may run what-if only when ARM does not check write permissions on every resource.
+  const changes = await runWhatIf(azure, environment, ready, platform, { validationLevel: 'ProviderNoRbac' });
   return classifyChanges(changes, [...builtInNoiseRules, ...context.noiseRules]);
 }
 
