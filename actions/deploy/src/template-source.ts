@@ -68,7 +68,7 @@ function parameterValues(file: Json, input: string): Values {
   return result;
 }
 
-async function bicepCli(config: TemplateSource): Promise<BicepCli> {
+async function bicepCli(config: Pick<TemplateSource, 'bicepPath'>): Promise<BicepCli> {
   try {
     return await findBicep(config.bicepPath ? { path: config.bicepPath } : {});
   } catch (error) {
@@ -85,7 +85,9 @@ async function bicepCli(config: TemplateSource): Promise<BicepCli> {
  * Refuses a Bicep template whose `using`, modules, imports or `load*()` calls read a file outside the workspace
  * (after following links): the compiler would put that file into what is sent to Azure.
  */
-async function checkReferencesStayInside(config: TemplateSource): Promise<void> {
+async function checkReferencesStayInside(
+  config: Pick<TemplateSource, 'templateFile' | 'workspace'>,
+): Promise<void> {
   const root = realpathSync(config.workspace);
   for (const reference of await bicepFileReferences(config.templateFile)) {
     let real = reference.resolved;
@@ -105,7 +107,25 @@ async function checkReferencesStayInside(config: TemplateSource): Promise<void> 
   }
 }
 
-async function compile(config: TemplateSource): Promise<{ template: Json; parameters: Values }> {
+/** A template compiled or read, with the values its .bicepparam gives: what every use of the file shares. */
+export interface CompiledTemplate {
+  template: Json;
+  parameters: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * Compiles a .bicep or .bicepparam template (or reads a .json one), its references checked to stay inside the
+ * workspace. Parameter files and overrides are not applied: several environments of one template share this.
+ */
+export async function compileTemplate(
+  config: Pick<TemplateSource, 'templateFile' | 'bicepPath' | 'workspace'>,
+): Promise<CompiledTemplate> {
+  return compile(config);
+}
+
+async function compile(
+  config: Pick<TemplateSource, 'templateFile' | 'bicepPath' | 'workspace'>,
+): Promise<{ template: Json; parameters: Values }> {
   const file = config.templateFile;
   if (/\.json$/i.test(file)) return { template: await readJson(file, 'template'), parameters: new Map() };
   await checkReferencesStayInside(config);
@@ -156,12 +176,18 @@ function checkMaskedOutputs(config: TemplateSource, outputs: Json): void {
 }
 
 /**
- * Compiles or reads the template, merges the parameters file and the inline overrides (overrides win), and
+ * Compiles or reads the template (or takes it `compiled` already), merges the parameters file and the inline
+ * overrides (overrides win), and
  * checks every parameter name against the template and every masked output against its outputs, so a typo
  * fails here and not in ARM.
  */
-export async function prepareTemplate(config: TemplateSource): Promise<PreparedTemplate> {
-  const { template, parameters } = await compile(config);
+export async function prepareTemplate(
+  config: TemplateSource,
+  compiled?: Promise<CompiledTemplate>,
+): Promise<PreparedTemplate> {
+  const shared = await (compiled ?? compile(config));
+  const { template } = shared;
+  const parameters: Values = new Map(shared.parameters);
   if (config.parametersFile)
     for (const [name, value] of parameterValues(
       await readJson(config.parametersFile, 'parameters'),

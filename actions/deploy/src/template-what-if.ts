@@ -8,9 +8,21 @@ import { pollWithProgress, type OpenAzure } from '@azpn/azure';
 import { redactChanges, secureFlow, type ResourceChange, type SecureFlow } from '@azpn/whatif';
 import type { DeployConfig } from './config.js';
 import { explainRefusedTemplate } from './deployment-failure.js';
-import { prepareTemplate, type PreparedTemplate, type TemplateSource } from './template-source.js';
+import {
+  compileTemplate,
+  prepareTemplate,
+  type CompiledTemplate,
+  type PreparedTemplate,
+  type TemplateSource,
+} from './template-source.js';
 
-export { prepareTemplate, type PreparedTemplate, type TemplateSource };
+export {
+  compileTemplate,
+  prepareTemplate,
+  type CompiledTemplate,
+  type PreparedTemplate,
+  type TemplateSource,
+};
 export { findResourceGroup } from './resource-group.js';
 
 /** A prepared template and where its secure values flow. */
@@ -52,9 +64,16 @@ function maskSecureValues(platform: Platform, prepared: PreparedTemplate): void 
     if (secure.has(name.toLowerCase())) mask(value);
 }
 
-/** Prepares a template and masks its secure values before anything can print them. */
-export async function readyTemplate(source: TemplateSource, platform: Platform): Promise<ReadyTemplate> {
-  const prepared = await prepareTemplate(source);
+/**
+ * Prepares a template (from `compiled` when several environments share one template file) and masks its secure
+ * values before anything can print them.
+ */
+export async function readyTemplate(
+  source: TemplateSource,
+  platform: Platform,
+  compiled?: Promise<CompiledTemplate>,
+): Promise<ReadyTemplate> {
+  const prepared = await prepareTemplate(source, compiled);
   maskSecureValues(platform, prepared);
   return { prepared, flow: secureFlow(prepared.template) };
 }

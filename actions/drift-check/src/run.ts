@@ -1,6 +1,11 @@
 import { InputError, progressReporter, runStep, UserFacingError, type Platform } from '@azpn/core';
 import { openAzure, toUserFacingError, type OpenAzure } from '@azpn/azure';
-import { readyTemplate, type ReadyTemplate } from '@azpn/action-deploy/template-what-if';
+import {
+  compileTemplate,
+  readyTemplate,
+  type CompiledTemplate,
+  type ReadyTemplate,
+} from '@azpn/action-deploy/template-what-if';
 import { changeLines } from '@azpn/whatif';
 import { readDriftConfig, type DriftConfig } from './config.js';
 import { checkEnvironment, type CheckContext, type EnvironmentResult } from './environment-check.js';
@@ -11,12 +16,15 @@ import { openTracker, type TrackerSettings } from './tracker-settings.js';
 /** How many environments are checked at once: ARM's write bucket refills 10 a second, what-if takes one. */
 const parallelChecks = 4;
 
-/** The template of each environment, compiled once per distinct template, parameters and overrides. */
+/**
+ * The template of each environment, ready for what-if: each template file compiled once (the Bicep CLI is the
+ * slow part), then each environment's parameters file and overrides applied and checked.
+ */
 async function readyTemplates(
   config: DriftConfig,
   platform: Platform,
 ): Promise<Map<Environment, ReadyTemplate>> {
-  const byKey = new Map<string, Promise<ReadyTemplate>>();
+  const compiled = new Map<string, Promise<CompiledTemplate>>();
   const ready = new Map<Environment, ReadyTemplate>();
   for (const environment of config.environments) {
     const source = {
@@ -26,16 +34,13 @@ async function readyTemplates(
       ...(config.bicepPath ? { bicepPath: config.bicepPath } : {}),
       workspace: config.workspace,
     };
-    const key = JSON.stringify([source.templateFile, source.parametersFile, [...source.overrides]]);
-    let prepared = byKey.get(key);
-    if (prepared === undefined) {
-      prepared = platform.log.group(`Compile ${environment.template} (${environment.name})`, () =>
-        readyTemplate(source, platform),
-      );
-      byKey.set(key, prepared);
+    let template = compiled.get(source.templateFile);
+    if (template === undefined) {
+      template = platform.log.group(`Compile ${environment.template}`, () => compileTemplate(source));
+      compiled.set(source.templateFile, template);
     }
     try {
-      ready.set(environment, await prepared);
+      ready.set(environment, await readyTemplate(source, platform, template));
     } catch (error) {
       if (!(error instanceof InputError) || config.environments.length === 1) throw error;
       throw new InputError(error.input, `Environment ${environment.name}: ${error.message}`);
