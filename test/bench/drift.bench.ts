@@ -7,7 +7,7 @@
  * - `throttledResponses` and `failedEnvironments`: 429s ARM answered and environments the run could not check.
  *   Goal: no failure (a 429 the client waited out is not one).
  * - `wallSeconds`, `secondsPerEnvironment` and `fiftyOverOne`: the 50-environment run's wall time, per environment,
- *   and over a one-environment run's (what checking four at a time saves).
+ *   and over a one-environment run's (what checking eight at a time saves).
  * - `armCallsPerEnvironment`, `armReadsPerEnvironment`, `armWritesPerEnvironment`: ARM calls of the 50-environment
  *   run (sign-in and metadata included), per environment.
  * - `issuesOpened`, `issueCallsSecondRun`, `issueWritesSecondRun`: GitHub stand-in calls; the second run finds the
