@@ -37,7 +37,7 @@ const driftInputs = {
   ),
   environment: input.optionalString('environment', {
     pattern: new RegExp(environmentNamePattern),
-    rule: 'use 1 to 64 letters, digits, dots, dashes or underscores',
+    rule: 'use 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit and not ending in a dot',
   }),
   template: input.optionalString('template'),
   parameters: input.optionalString('parameters'),

@@ -28,9 +28,10 @@ export interface EnvironmentEntry {
   'deployment-name'?: string;
 }
 
-/** Environment names: they appear in issue titles, markers and output JSON. */
-export const environmentNamePattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
-const environmentNameRule = 'an environment name is 1 to 64 letters, digits, dots, dashes or underscores';
+/** Environment names: they appear in issue titles, markers, what-if deployment names and output JSON. */
+export const environmentNamePattern = '^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9_-])?$';
+const environmentNameRule =
+  'an environment name is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit and not ending in a dot';
 
 /** The JSON schema of the `environments` input. */
 export const environmentsSchema = {
