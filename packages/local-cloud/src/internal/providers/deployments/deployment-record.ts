@@ -19,11 +19,12 @@ export interface DeploymentOperationRecord {
   targetResource: { id: string; resourceType: string; resourceName: string; apiVersion?: string };
 }
 
-/** A deployment at resource-group scope, with what `GET …/deployments/{name}` answers and its operations. */
+/** A deployment, with what `GET …/deployments/{name}` answers and its operations. */
 export interface DeploymentRecord {
   id: string;
   name: string;
   subscriptionId: string;
+  /** The resource group it deploys to; empty at subscription scope. */
   resourceGroup: string;
   location?: string;
   tags?: Record<string, string>;
