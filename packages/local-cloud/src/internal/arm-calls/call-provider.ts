@@ -88,23 +88,27 @@ export async function cloudPause(
   }
 }
 
+/** One ARM call the cloud makes itself: its method, the resource id (or action path), api-version and body. */
+export interface ArmCallRequest {
+  method: 'PUT' | 'GET' | 'DELETE' | 'POST';
+  id: string;
+  apiVersion: string;
+  body?: unknown;
+}
+
 /**
- * Sends one request to the provider that owns `id`, as ARM's deployment engine does on the caller's behalf, and
- * waits for its long-running operation. A `failedLongRunning` fault on the path fails it with the fault's error.
+ * Sends one request through ARM's request path (authorization included) on the caller's behalf and answers the
+ * provider's immediate reply, without waiting for any operation it starts: what a synchronous call (a validation,
+ * a read) needs.
  */
-export async function callProvider(
+export function sendArmCall(
   context: ArmContext,
   caller: DeploymentCaller,
-  request: { method: 'PUT' | 'GET' | 'DELETE'; id: string; apiVersion: string; body?: unknown },
-  signal?: AbortSignal,
-): Promise<ProviderOutcome> {
+  request: ArmCallRequest,
+):
+  | { ok: true; status: number; body: Record<string, unknown> | undefined; headers?: Record<string, string> }
+  | { ok: false; status: number; error: ProviderError } {
   const exchange = internalExchange(caller, request.method, request.id, request.apiVersion, request.body);
-  if (request.method !== 'GET') {
-    const fault = context.faults.take(request.method, request.id, 'longRunning', ['failedLongRunning']);
-    if (fault?.kind === 'failedLongRunning') {
-      return { ok: false, status: 400, error: { code: fault.code, message: fault.message } };
-    }
-  }
   const route = routeArm(exchange, context);
   if (route === undefined) {
     const message = `No resource provider serves '${request.id}' in the local cloud.`;
@@ -116,15 +120,41 @@ export async function callProvider(
   }
   if (reply.status >= 400)
     return { ok: false, status: reply.status, error: errorOf(reply.status, reply.body) };
-  const operationId = operationIdOf(reply.headers);
-  if (operationId !== undefined && request.method !== 'GET') {
+  return {
+    ok: true,
+    status: reply.status,
+    body: reply.body as Record<string, unknown> | undefined,
+    ...(reply.headers === undefined ? {} : { headers: reply.headers }),
+  };
+}
+
+/**
+ * Sends one request to the provider that owns `id`, as ARM's deployment engine does on the caller's behalf, and
+ * waits for its long-running operation. A `failedLongRunning` fault on the path fails it with the fault's error.
+ */
+export async function callProvider(
+  context: ArmContext,
+  caller: DeploymentCaller,
+  request: ArmCallRequest,
+  signal?: AbortSignal,
+): Promise<ProviderOutcome> {
+  if (request.method !== 'GET') {
+    const fault = context.faults.take(request.method, request.id, 'longRunning', ['failedLongRunning']);
+    if (fault?.kind === 'failedLongRunning') {
+      return { ok: false, status: 400, error: { code: fault.code, message: fault.message } };
+    }
+  }
+  const sent = sendArmCall(context, caller, request);
+  if (!sent.ok) return sent;
+  const operationId = operationIdOf(sent.headers);
+  if (operationId !== undefined && request.method !== 'GET' && request.method !== 'POST') {
     await awaitOperation(context, operationId, signal);
     const failure = context.store.operations.get(operationId)?.failure;
     if (failure) return { ok: false, status: 200, error: { ...failure } };
     if (request.method === 'DELETE') return { ok: true, status: 200, body: undefined };
-    return readBack(context, caller, request.id, request.apiVersion, reply.status);
+    return readBack(context, caller, request.id, request.apiVersion, sent.status);
   }
-  return { ok: true, status: reply.status, body: reply.body as Record<string, unknown> | undefined };
+  return { ok: true, status: sent.status, body: sent.body };
 }
 
 async function readBack(
