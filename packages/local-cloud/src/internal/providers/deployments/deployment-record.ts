@@ -1,5 +1,8 @@
 import type { ResourceStore } from '../../arm/resource-store.js';
 import type { ProviderError } from './provider-call.js';
+import { isoDuration } from '../../arm/iso-duration.js';
+
+export { isoDuration };
 
 /** The states ARM reports for a deployment and for each of its operations. */
 export type DeploymentState = 'Accepted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
@@ -56,14 +59,6 @@ export function deploymentsOf(store: ResourceStore): Map<string, DeploymentRecor
     deploymentsByStore.set(store, found);
   }
   return found;
-}
-
-/** An ISO 8601 duration with fractional seconds, as ARM writes `duration` (`PT1.2345S`). */
-export function isoDuration(milliseconds: number): string {
-  const seconds = Math.max(0, milliseconds) / 1000;
-  const minutes = Math.floor(seconds / 60);
-  const rest = (seconds - minutes * 60).toFixed(7).replace(/\.?0+$/, '');
-  return minutes > 0 ? `PT${minutes}M${rest}S` : `PT${rest}S`;
 }
 
 /** The deployment as `GET …/deployments/{name}` answers it. */
