@@ -1,8 +1,13 @@
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { input, InputError, parseInputs, type Platform, type ShapeResult } from '@azpn/core';
-import { azureConnectionInputs, readAzureConnection, type AzureConnection } from '@azpn/azure';
-import { defaultDeploymentName, deploymentNamePattern, deploymentNameRule } from './deployment-name.js';
+import { input, InputError, parseInputs, resolveWorkspaceFile, type Platform } from '@azpn/core';
+import { structuredInput } from '@azpn/core/structured-inputs';
+import {
+  azureConnectionInputs,
+  checkResourceName,
+  readAzureConnection,
+  resourceNameInput,
+  type AzureConnection,
+} from '@azpn/azure';
+import { defaultDeploymentName } from './deployment-name.js';
 import {
   OverrideSyntaxError,
   parseParameterOverrides,
@@ -13,35 +18,47 @@ import {
 export const modes = ['validate', 'what-if', 'deploy'] as const;
 export type DeployMode = (typeof modes)[number];
 
-/** Resource group names: 1 to 90 of letters, digits, `_-.()`, not ending in a dot (ARM's rule). */
-const resourceGroupPattern = /^[-\w.()]{0,89}[-\w()]$/;
-
-function tagShape(value: unknown): ShapeResult<Record<string, string>> {
-  const expected = 'a YAML mapping of tag names to text values, such as "environment: preview"';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, expected };
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.some(([, v]) => typeof v === 'object' && v !== null)) return { ok: false, expected };
-  return { ok: true, value: Object.fromEntries(entries.map(([k, v]) => [k, v === null ? '' : String(v)])) };
-}
+/**
+ * ARM's tag rules: at most 50 tags, names of 1 to 512 characters without `<>%&\?/`, values of at most 256
+ * (learn.microsoft.com "Use tags to organize your Azure resources", limitations).
+ */
+const tagSchema = {
+  type: 'object',
+  description: 'a YAML mapping of at most 50 tag names to text values, such as "environment: preview"',
+  maxProperties: 50,
+  propertyNames: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 512,
+    pattern: '^[^<>%&\\\\?/]+$',
+    description: 'a tag name has 1 to 512 characters, none of < > % & \\ ? /',
+  },
+  additionalProperties: {
+    type: ['string', 'number', 'boolean', 'null'],
+    maxLength: 256,
+    description: 'a tag value is text of at most 256 characters',
+  },
+} as const;
 
 const deployInputs = {
   template: input.string('template', { required: 'the .bicep, .bicepparam or .json template to deploy' }),
   parameters: input.optionalString('parameters'),
   overrides: input.optionalString('parameter-overrides'),
-  resourceGroup: input.string('resource-group', {
-    required: 'the resource group to deploy to (created if missing)',
-    pattern: resourceGroupPattern,
-    rule: 'use 1 to 90 letters, digits, dashes, underscores, dots or parentheses, not ending in a dot',
-  }),
+  resourceGroup: resourceNameInput(
+    'resource-group',
+    'resource group',
+    'the resource group to deploy to (created if missing)',
+  ),
   location: input.optionalString('location', {
     pattern: /^[a-zA-Z][a-zA-Z0-9 ]{1,40}$/,
     rule: 'use an Azure region name such as westeurope',
   }),
-  tags: input.yaml('resource-group-tags', tagShape, {}),
-  deploymentName: input.optionalString('deployment-name', {
-    pattern: deploymentNamePattern,
-    rule: deploymentNameRule,
-  }),
+  tags: structuredInput.yaml<Record<string, string | number | boolean | null>>(
+    'resource-group-tags',
+    tagSchema,
+    {},
+  ),
+  deploymentName: input.optionalString('deployment-name'),
   mode: input.choice('mode', modes, { default: 'deploy' }),
   failOnChanges: input.boolean('fail-on-changes', { default: false }),
   maskedOutputs: input.lines('masked-outputs'),
@@ -61,50 +78,17 @@ export interface DeployConfig {
   failOnChanges: boolean;
   maskedOutputs: string[];
   bicepPath?: string;
+  /** The repository checkout: every file the template reads must lie inside it. */
+  workspace: string;
   connection: AzureConnection;
 }
 
-function existingFile(
-  platform: Platform,
-  name: string,
-  path: string,
-  kinds: RegExp,
-  kindText: string,
-): string {
-  const full = isAbsolute(path) ? path : resolve(platform.context.workspace ?? '.', path);
-  if (!kinds.test(full)) throw new InputError(name, `Input ${name} is "${path}", which is not ${kindText}.`);
-  if (!existsSync(full) || !statSync(full).isFile()) {
-    throw new InputError(
-      name,
-      `Input ${name} names "${path}", which does not exist: check the path from the repository root.`,
-    );
-  }
-  return full;
-}
+const templateRule = { pattern: /\.(bicep|bicepparam|json)$/i, kind: 'a .bicep, .bicepparam or .json file' };
+const parametersRule = { pattern: /\.json$/i, kind: 'a .json ARM parameters file' };
 
-/** Parses and checks every input once; the first bad one throws its sentence. */
-export function readDeployConfig(platform: Platform): DeployConfig {
-  const raw = parseInputs(platform.inputs, deployInputs);
-  const templateFile = existingFile(
-    platform,
-    'template',
-    raw.template,
-    /\.(bicep|bicepparam|json)$/i,
-    'a .bicep, .bicepparam or .json file',
-  );
-  const parametersFile =
-    raw.parameters === undefined
-      ? undefined
-      : existingFile(platform, 'parameters', raw.parameters, /\.json$/i, 'a .json ARM parameters file');
-  if (parametersFile && /\.bicepparam$/i.test(templateFile)) {
-    throw new InputError(
-      'parameters',
-      'Input parameters cannot be used with a .bicepparam template, which carries its own values: use parameter-overrides instead.',
-    );
-  }
-  let overrides: ParameterOverrides;
+function readOverrides(text: string | undefined): ParameterOverrides {
   try {
-    overrides = parseParameterOverrides(raw.overrides);
+    return parseParameterOverrides(text);
   } catch (error) {
     if (!(error instanceof OverrideSyntaxError)) throw error;
     throw new InputError(
@@ -112,27 +96,50 @@ export function readDeployConfig(platform: Platform): DeployConfig {
       `Input parameter-overrides could not be read: ${error.message}.`,
     );
   }
+}
+
+function deploymentNameOf(platform: Platform, given: string | undefined, templateFile: string): string {
+  if (given !== undefined) return checkResourceName('deployment-name', 'deployment', given);
+  const { runId, runAttempt, pullRequest } = platform.context;
+  return defaultDeploymentName({
+    templateFile,
+    ...(runId ? { runId } : {}),
+    ...(runAttempt ? { runAttempt } : {}),
+    ...(pullRequest !== undefined ? { pullRequest } : {}),
+  });
+}
+
+/** Parses and checks every input once; the first bad one throws its sentence. */
+export function readDeployConfig(platform: Platform): DeployConfig {
+  const raw = parseInputs(platform.inputs, deployInputs);
+  const workspace = platform.context.workspace;
+  const templateFile = resolveWorkspaceFile(workspace, 'template', raw.template, templateRule);
+  const parametersFile =
+    raw.parameters === undefined
+      ? undefined
+      : resolveWorkspaceFile(workspace, 'parameters', raw.parameters, parametersRule);
+  if (parametersFile && /\.bicepparam$/i.test(templateFile)) {
+    throw new InputError(
+      'parameters',
+      'Input parameters cannot be used with a .bicepparam template, which carries its own values: use parameter-overrides instead.',
+    );
+  }
+  const overrides = readOverrides(raw.overrides);
+  const deploymentName = deploymentNameOf(platform, raw.deploymentName, templateFile);
   const connection = readAzureConnection(platform);
-  const deploymentName =
-    raw.deploymentName ??
-    defaultDeploymentName({
-      templateFile,
-      ...(platform.context.runId ? { runId: platform.context.runId } : {}),
-      ...(platform.context.runAttempt ? { runAttempt: platform.context.runAttempt } : {}),
-      ...(platform.context.pullRequest !== undefined ? { pullRequest: platform.context.pullRequest } : {}),
-    });
   return {
     templateFile,
     ...(parametersFile ? { parametersFile } : {}),
     overrides,
     resourceGroup: raw.resourceGroup,
     ...(raw.location ? { location: raw.location.replaceAll(' ', '').toLowerCase() } : {}),
-    tags: raw.tags,
+    tags: Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, v === null ? '' : String(v)])),
     deploymentName,
     mode: raw.mode,
     failOnChanges: raw.failOnChanges,
     maskedOutputs: raw.maskedOutputs,
     ...(raw.bicep ? { bicepPath: raw.bicep } : {}),
+    workspace,
     connection,
   };
 }

@@ -1,7 +1,11 @@
 import { parse } from 'yaml';
+import { quoteValue } from '@azpn/core';
 
-/** Inline parameter values by name, each as ARM will receive it (`{ value }`). */
-export type ParameterOverrides = Record<string, unknown>;
+/**
+ * Inline parameter values by name. A map, not an object: a name such as `__proto__` must stay a name (and be
+ * refused as undeclared), never become an object's prototype and vanish.
+ */
+export type ParameterOverrides = Map<string, unknown>;
 
 /** Why overrides could not be read: the sentence names the line or the shape at fault. */
 export class OverrideSyntaxError extends Error {}
@@ -18,16 +22,18 @@ function scalar(text: string): unknown {
 }
 
 function fromLines(text: string): ParameterOverrides {
-  const values: ParameterOverrides = {};
+  const values: ParameterOverrides = new Map();
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const name = eq > 0 ? line.slice(0, eq).trim() : '';
     if (!namePattern.test(name)) {
-      throw new OverrideSyntaxError(`line ${index + 1} ("${line}") is not name=value with a parameter name`);
+      throw new OverrideSyntaxError(
+        `line ${index + 1} (${quoteValue(line)}) is not name=value with a parameter name`,
+      );
     }
-    values[name] = scalar(line.slice(eq + 1).trim());
+    values.set(name, scalar(line.slice(eq + 1).trim()));
   });
   return values;
 }
@@ -37,7 +43,7 @@ function fromLines(text: string): ParameterOverrides {
  * `name=value` lines. Throws {@link OverrideSyntaxError} saying what is wrong.
  */
 export function parseParameterOverrides(text: string | undefined): ParameterOverrides {
-  if (!text || text.trim() === '') return {};
+  if (!text || text.trim() === '') return new Map();
   // An `=` before any `:` on the first line means name=value lines; anything else is YAML.
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '';
   if (/^[^:]*=/.test(first)) return fromLines(text);
@@ -52,8 +58,10 @@ export function parseParameterOverrides(text: string | undefined): ParameterOver
       'it must be a YAML mapping of parameter names to values, or name=value lines',
     );
   }
-  for (const name of Object.keys(value)) {
-    if (!namePattern.test(name)) throw new OverrideSyntaxError(`"${name}" is not a valid parameter name`);
+  const values: ParameterOverrides = new Map(Object.entries(value));
+  for (const name of values.keys()) {
+    if (!namePattern.test(name))
+      throw new OverrideSyntaxError(`${quoteValue(name)} is not a valid parameter name`);
   }
-  return value as ParameterOverrides;
+  return values;
 }

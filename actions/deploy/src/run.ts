@@ -1,45 +1,38 @@
 import {
   formatElapsed,
   markdownHeading,
-  markdownTable,
   progressReporter,
   runStep,
   UserFacingError,
   type Platform,
 } from '@azpn/core';
+import { openAzure, pollWithProgress, toUserFacingError, type OpenAzure } from '@azpn/azure';
 import {
-  failedDeploymentOperations,
-  openAzure,
-  pollWithProgress,
-  toUserFacingError,
-  type FailedOperation,
-  type OpenAzure,
-} from '@azpn/azure';
+  changeCounts,
+  changeLines,
+  hasChanges,
+  redactChanges,
+  secureFlow,
+  whatIfTable,
+  type ResourceChange,
+  type SecureFlow,
+} from '@azpn/whatif';
 import { readDeployConfig, type DeployConfig } from './config.js';
+import { explainFailedDeployment, explainRefusedTemplate } from './deployment-failure.js';
+import { changesForMissingGroup, missingGroupSummary } from './missing-group.js';
+import { outputsTable, publishOutputs, type DeploymentOutput } from './outputs.js';
+import { createResourceGroup, findResourceGroup } from './resource-group.js';
 import { prepareTemplate, type PreparedTemplate } from './template-source.js';
-import { changeCounts, changeLines, hasChanges, whatIfTable, type ResourceChange } from './what-if-report.js';
-import { topologyDiagram, type TopologyResource } from './topology.js';
+import { topologyBodies } from './topology-bodies.js';
+import { topologyDiagram } from './topology.js';
 
-/** Creates the resource group when it does not exist (with the tags given); an existing one is left as it is. */
-async function ensureResourceGroup(
-  azure: OpenAzure,
-  config: DeployConfig,
-  platform: Platform,
-): Promise<string> {
-  const groups = azure.clients.resources.resourceGroups;
-  const existing = await groups.get(config.resourceGroup).catch((error: { statusCode?: number }) => {
-    if (error.statusCode === 404) return undefined;
-    throw error;
-  });
-  if (existing) return existing.location;
-  if (!config.location) {
-    throw new UserFacingError(
-      `The resource group ${config.resourceGroup} does not exist and input location is not set: set location so it can be created.`,
-    );
-  }
-  await groups.createOrUpdate(config.resourceGroup, { location: config.location, tags: config.tags });
-  platform.log.info(`Created resource group ${config.resourceGroup} in ${config.location}.`);
-  return config.location;
+/** One run's state: what every stage reads. */
+interface Deployment {
+  config: DeployConfig;
+  prepared: PreparedTemplate;
+  flow: SecureFlow;
+  platform: Platform;
+  progress: (message: string) => void;
 }
 
 function deploymentBody(prepared: PreparedTemplate) {
@@ -52,64 +45,88 @@ function deploymentBody(prepared: PreparedTemplate) {
   };
 }
 
-/** Failed operations, following failed nested deployments (Bicep modules) down to the resources at fault. */
-async function rootFailures(
-  azure: OpenAzure,
-  resourceGroup: string,
-  name: string,
-  depth = 0,
-): Promise<FailedOperation[]> {
-  const failed = await failedDeploymentOperations(azure.clients.deployments, resourceGroup, name);
-  const result: FailedOperation[] = [];
-  for (const operation of failed) {
-    const nested =
-      operation.resourceType === 'Microsoft.Resources/deployments' && operation.resourceId && depth < 5;
-    const inner = nested
-      ? await rootFailures(
-          azure,
-          operation.resourceId!.split('/')[4]!,
-          operation.resourceName!,
-          depth + 1,
-        ).catch(() => [])
-      : [];
-    result.push(...(inner.length > 0 ? inner : [operation]));
-  }
-  return result;
+/** Registers every secure parameter value, and every text inside a secure object, before anything prints. */
+function maskSecureValues(platform: Platform, prepared: PreparedTemplate): void {
+  const secure = new Set(prepared.secureParameters.map((n) => n.toLowerCase()));
+  const mask = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value !== '') platform.secrets.mask(value);
+    } else if (typeof value === 'object' && value !== null) {
+      platform.secrets.mask(JSON.stringify(value));
+      Object.values(value).forEach(mask);
+    } else if (value !== undefined && value !== null) platform.secrets.mask(String(value));
+  };
+  for (const [name, { value }] of Object.entries(prepared.parameters))
+    if (secure.has(name.toLowerCase())) mask(value);
 }
 
-function failureReport(failures: FailedOperation[]): string[] {
-  return failures.map((f) => {
-    const cause =
-      f.causes.map((c) => `${c.code ? `${c.code}: ` : ''}${c.message}`).join('; ') || 'no message';
-    return `${f.resourceType ?? 'resource'} ${f.resourceName ?? f.resourceId ?? '?'}: ${cause}`;
-  });
+/** What-if's changes, redacted before anything renders them. */
+function redacted(run: Deployment, changes: readonly ResourceChange[]): ResourceChange[] {
+  const { platform, flow } = run;
+  return redactChanges(changes, { flow, holdsSecret: (text) => platform.secrets.redact(text) !== text });
 }
 
-async function whatIf(
-  azure: OpenAzure,
-  config: DeployConfig,
-  prepared: PreparedTemplate,
-  platform: Platform,
-) {
+async function whatIf(azure: OpenAzure, run: Deployment): Promise<ResourceChange[]> {
   const poller = azure.clients.deployments.deployments.whatIf(
-    config.resourceGroup,
-    config.deploymentName,
-    deploymentBody(prepared),
+    run.config.resourceGroup,
+    run.config.deploymentName,
+    deploymentBody(run.prepared),
   );
-  const result = await pollWithProgress(poller, 'what-if', platform);
-  return (result.changes ?? []) as ResourceChange[];
+  try {
+    const result = await pollWithProgress(poller, 'what-if', run.platform);
+    return redacted(run, (result.changes ?? []) as ResourceChange[]);
+  } catch (error) {
+    throw await explainRefusedTemplate(error, 'What-if', azure, run.config, run.platform);
+  }
 }
 
-async function deploy(
-  azure: OpenAzure,
-  config: DeployConfig,
-  prepared: PreparedTemplate,
-  platform: Platform,
-) {
+async function validate(azure: OpenAzure, run: Deployment): Promise<void> {
+  try {
+    await azure.clients.deployments.deployments.validate(
+      run.config.resourceGroup,
+      run.config.deploymentName,
+      deploymentBody(run.prepared),
+    );
+  } catch (error) {
+    throw await explainRefusedTemplate(error, 'Validation', azure, run.config, run.platform);
+  }
+  run.progress('validation passed');
+}
+
+/** Logs the changes, sets has-changes, and fails (after writing the summary) when fail-on-changes says so. */
+async function reportChanges(run: Deployment, changes: ResourceChange[], summary: string): Promise<void> {
+  const { platform, config } = run;
+  await platform.log.group('What-if', async () => {
+    for (const line of changeLines(changes)) platform.log.info(line);
+  });
+  const changed = hasChanges(changes);
+  platform.outputs.set('has-changes', String(changed));
+  run.progress(`what-if: ${changeCounts(changes)}`);
+  if (changed && config.failOnChanges) {
+    await platform.summary.append(summary);
+    throw new UserFacingError(
+      `What-if found changes (${changeCounts(changes)}) and fail-on-changes is true: review the changes in the job summary, then deploy them or revert the drift.`,
+    );
+  }
+}
+
+/** Validate and what-if against a group that does not exist: nothing is created; the engine predicts. */
+async function previewMissingGroup(run: Deployment): Promise<void> {
+  const { config, platform } = run;
+  const changes = redacted(run, changesForMissingGroup(config, run.prepared));
+  run.progress(`resource group ${config.resourceGroup} does not exist; template evaluated locally`);
+  const summary =
+    missingGroupSummary(config) + `What-if: ${changeCounts(changes)}.\n\n` + whatIfTable(changes);
+  if (config.mode === 'what-if') await reportChanges(run, changes, summary);
+  await platform.summary.append(summary);
+}
+
+async function deploy(azure: OpenAzure, run: Deployment) {
+  const { config, platform } = run;
   const poller = azure.clients.deployments.deployments.createOrUpdate(
     config.resourceGroup,
     config.deploymentName,
-    deploymentBody(prepared),
+    deploymentBody(run.prepared),
   );
   try {
     // ARM sends deployments no Retry-After: read the status less often as the deployment ages.
@@ -119,87 +136,48 @@ async function deploy(
       maxMs: 10_000,
     });
   } catch (error) {
-    const failures = await rootFailures(azure, config.resourceGroup, config.deploymentName).catch(() => []);
-    if (failures.length === 0) throw error;
-    const lines = failureReport(failures);
-    // One error line ends the step; the operations go to the log and the summary.
-    for (const line of lines) platform.log.info(`failed: ${line}`);
-    const deployment = await azure.clients.deployments.deployments
-      .get(config.resourceGroup, config.deploymentName)
-      .catch(() => undefined);
+    throw await explainFailedDeployment(error, azure, config, platform);
+  }
+}
+
+/** Validate → what-if → deploy against an existing group (created first in deploy mode only). */
+async function runMode(azure: OpenAzure, run: Deployment, started: number): Promise<void> {
+  const { config, platform } = run;
+  platform.outputs.set('deployment-name', config.deploymentName);
+  const location = await findResourceGroup(azure, config.resourceGroup);
+  if (location === undefined && config.mode !== 'deploy') return previewMissingGroup(run);
+  if (location === undefined) await createResourceGroup(azure, config, platform);
+  await validate(azure, run);
+  if (config.mode === 'validate') {
     await platform.summary.append(
-      markdownHeading(`Deployment ${config.deploymentName} failed`) +
-        markdownTable(
-          ['resource', 'error'],
-          failures.map((f, i) => [f.resourceId ?? '?', lines[i]!]),
-        ),
+      markdownHeading(`Validated ${config.deploymentName}`) +
+        `Template ${config.templateFile} is valid for ${config.resourceGroup}.\n`,
     );
-    throw new UserFacingError(
-      `Deployment ${config.deploymentName} failed: ${lines[0]!.replace(/\.$/, '')}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}. Fix the resource named and run again; the operations are listed in the job summary.`,
-      deployment?.properties?.correlationId ? { correlationId: deployment.properties.correlationId } : {},
-    );
+    return;
   }
-}
-
-const isExpression = (value: unknown) =>
-  typeof value === 'string' && value.startsWith('[') && value.endsWith(']') && !value.startsWith('[[');
-
-/**
- * True when a predicted body holds a reference (`id` or `…Id`) that is still a template expression only the
- * deployment could evaluate: the topology would miss that link.
- */
-function holdsUnevaluatedReference(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(holdsUnevaluatedReference);
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(value).some(
-    ([key, v]) => ((key === 'id' || key.endsWith('Id')) && isExpression(v)) || holdsUnevaluatedReference(v),
-  );
+  const changes = await whatIf(azure, run);
+  let summary =
+    markdownHeading(`Deployment ${config.deploymentName} to ${config.resourceGroup}`) +
+    `What-if: ${changeCounts(changes)}.\n\n` +
+    whatIfTable(changes);
+  await reportChanges(run, changes, summary);
+  if (config.mode === 'what-if') return platform.summary.append(summary);
+  const result = await deploy(azure, run);
+  const outputs = (result.properties?.outputs ?? {}) as Record<string, DeploymentOutput>;
+  const published = publishOutputs(platform, config, outputs, run.flow.outputs);
+  run.progress(`deployed ${config.deploymentName}: ${published.length} output(s)`);
+  summary +=
+    `\nDeployed in ${formatElapsed(platform.now() - started)}, correlation id \`${result.properties?.correlationId ?? 'unknown'}\`.\n\n` +
+    outputsTable(published) +
+    markdownHeading('Topology', 3) +
+    topologyDiagram(await topologyBodies(azure, changes));
+  await platform.summary.append(summary);
 }
 
 /**
- * The bodies the topology is drawn from: what-if's prediction of each declared resource (it costs no call), read
- * back only where a reference in the prediction is an expression that only the deployment could evaluate.
+ * The main step: compile → validate → what-if (always shown) → deploy, with outputs and a job summary. Validate
+ * and what-if modes write nothing: against a missing group they say what a deploy would create instead.
  */
-async function topologyBodies(
-  azure: OpenAzure,
-  changes: readonly ResourceChange[],
-): Promise<TopologyResource[]> {
-  const declared = changes.filter((c) => c.changeType !== 'Delete' && c.changeType !== 'Ignore');
-  const read = await Promise.all(
-    declared.map(async (change) => {
-      const predicted = change.after as Record<string, unknown> | undefined;
-      const apiVersion = predicted?.apiVersion as string | undefined;
-      if (predicted && !holdsUnevaluatedReference(predicted))
-        return { id: change.resourceId, body: predicted };
-      if (!apiVersion) return undefined;
-      const body = await azure.clients.resources.resources
-        .getById(change.resourceId, apiVersion)
-        .catch(() => undefined);
-      return body === undefined
-        ? undefined
-        : { id: change.resourceId, body: body as unknown as Record<string, unknown> };
-    }),
-  );
-  return read.filter((r): r is TopologyResource => r !== undefined);
-}
-
-/** Publishes the deployment's outputs: secure ones never, masked ones as secrets. */
-function publishOutputs(
-  platform: Platform,
-  config: DeployConfig,
-  outputs: Record<string, { type?: string; value?: unknown }>,
-): string[] {
-  const published: string[] = [];
-  for (const [name, output] of Object.entries(outputs)) {
-    if (/^secure/i.test(output.type ?? '') || output.value === undefined) continue;
-    const text = typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
-    platform.outputs.set(name, text, { secret: config.maskedOutputs.includes(name) });
-    published.push(name);
-  }
-  return published;
-}
-
-/** The main step: compile → validate → what-if (always shown) → deploy, with outputs and a job summary. */
 export async function run(platform: Platform): Promise<void> {
   await runStep(platform, async () => {
     const config = readDeployConfig(platform);
@@ -208,76 +186,19 @@ export async function run(platform: Platform): Promise<void> {
     const prepared = await platform.log.group(`Compile ${config.templateFile}`, () =>
       prepareTemplate(config),
     );
-    for (const name of prepared.secureParameters) {
-      const value = prepared.parameters[name]?.value;
-      if (typeof value === 'string' && value) platform.secrets.mask(value);
-    }
+    maskSecureValues(platform, prepared);
+    const deployment = { config, prepared, flow: secureFlow(prepared.template), platform, progress };
     progress(`template ready (${Object.keys(prepared.parameters).length} parameter values)`);
+    let azure: OpenAzure | undefined;
     try {
-      const azure = await openAzure(platform, config.connection);
-      await ensureResourceGroup(azure, config, platform);
-      await azure.clients.deployments.deployments.validate(
-        config.resourceGroup,
-        config.deploymentName,
-        deploymentBody(prepared),
-      );
-      progress('validation passed');
-      platform.outputs.set('deployment-name', config.deploymentName);
-      if (config.mode === 'validate') {
-        await platform.summary.append(
-          markdownHeading(`Validated ${config.deploymentName}`) +
-            `Template ${config.templateFile} is valid for ${config.resourceGroup}.\n`,
-        );
-        return;
-      }
-      const changes = await platform.log.group('What-if', async () => {
-        const result = await whatIf(azure, config, prepared, platform);
-        for (const line of changeLines(result)) platform.log.info(line);
-        return result;
-      });
-      const changed = hasChanges(changes);
-      platform.outputs.set('has-changes', String(changed));
-      progress(`what-if: ${changeCounts(changes)}`);
-      let summary =
-        markdownHeading(`Deployment ${config.deploymentName} to ${config.resourceGroup}`) +
-        `What-if: ${changeCounts(changes)}.\n\n` +
-        whatIfTable(changes);
-      if (changed && config.failOnChanges) {
-        await platform.summary.append(summary);
-        throw new UserFacingError(
-          `What-if found changes (${changeCounts(changes)}) and fail-on-changes is true: review the changes in the job summary, then deploy them or revert the drift.`,
-        );
-      }
-      if (config.mode === 'what-if') {
-        await platform.summary.append(summary);
-        return;
-      }
-      const result = await deploy(azure, config, prepared, platform);
-      const outputs = (result.properties?.outputs ?? {}) as Record<
-        string,
-        { type?: string; value?: unknown }
-      >;
-      const published = publishOutputs(platform, config, outputs);
-      const elapsed = formatElapsed(platform.now() - started);
-      progress(`deployed ${config.deploymentName}: ${published.length} output(s)`);
-      const topology = await topologyBodies(azure, changes);
-      summary +=
-        `\nDeployed in ${elapsed}, correlation id \`${result.properties?.correlationId ?? 'unknown'}\`.\n\n` +
-        markdownHeading('Outputs', 3) +
-        markdownTable(
-          ['output', 'value'],
-          published.map((name) => [
-            name,
-            config.maskedOutputs.includes(name)
-              ? '***'
-              : String(outputs[name]?.value).replaceAll('\n', ' ').replaceAll('|', '\\|'),
-          ]),
-        ) +
-        markdownHeading('Topology', 3) +
-        topologyDiagram(topology);
-      await platform.summary.append(summary);
+      azure = await openAzure(platform, config.connection);
+      await runMode(azure, deployment, started);
     } catch (error) {
-      throw toUserFacingError(error);
+      const last = azure?.clients.lastResponse();
+      throw toUserFacingError(error, {
+        ...(last?.correlationId ? { correlationId: last.correlationId } : {}),
+        ...(last?.errorBody ? { errorBody: last.errorBody } : {}),
+      });
     }
   });
 }

@@ -1,5 +1,5 @@
 import { mermaidBlock } from '@azpn/core';
-import { describeResource } from './what-if-report.js';
+import { describeResource } from '@azpn/whatif';
 
 /** A deployed (or to-be-deployed) resource: its id and the body ARM holds for it. */
 export interface TopologyResource {

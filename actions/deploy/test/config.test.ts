@@ -39,21 +39,34 @@ describe('parseParameterOverrides', () => {
       parseParameterOverrides(
         'instanceCount=3\nsshEnabled=true\nprefix = pr-7 \ntargets=["10.1.0.4"]\n# note',
       ),
-    ).toEqual({
-      instanceCount: 3,
-      sshEnabled: true,
-      prefix: 'pr-7',
-      targets: ['10.1.0.4'],
-    });
+    ).toEqual(
+      new Map<string, unknown>([
+        ['instanceCount', 3],
+        ['sshEnabled', true],
+        ['prefix', 'pr-7'],
+        ['targets', ['10.1.0.4']],
+      ]),
+    );
   });
 
   it('reads a YAML mapping with nested values', () => {
     expect(
       parseParameterOverrides('portMappings:\n  - frontend: 8000\n    target: 80\nzone: internal.net'),
-    ).toEqual({
-      portMappings: [{ frontend: 8000, target: 80 }],
-      zone: 'internal.net',
-    });
+    ).toEqual(
+      new Map<string, unknown>([
+        ['portMappings', [{ frontend: 8000, target: 80 }]],
+        ['zone', 'internal.net'],
+      ]),
+    );
+  });
+
+  it('keeps __proto__ and constructor as names, so that the template check can refuse them', () => {
+    expect([...parseParameterOverrides('__proto__: 1\nconstructor: 2').keys()]).toEqual([
+      '__proto__',
+      'constructor',
+    ]);
+    expect([...parseParameterOverrides('__proto__={"polluted":true}').keys()]).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it.each([

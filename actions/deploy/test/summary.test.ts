@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { topologyDiagram } from '../src/topology.js';
-import { changeCounts, changeLines, hasChanges, whatIfTable } from '../src/what-if-report.js';
+import { changeCounts, changeLines, hasChanges, whatIfTable } from '@azpn/whatif';
 import { flowchartProblems } from './mermaid-flowchart.js';
 
 const rg = '/subscriptions/s/resourceGroups/rg/providers';

@@ -1,5 +1,13 @@
-import { input, InputError, parseInputs, type Platform } from '@azpn/core';
-import { parseResourceGroupResourceId, readAzureConnection, type AzureConnection } from '@azpn/azure';
+import { input, InputError, parseInputs, quoteValue, type Platform } from '@azpn/core';
+import {
+  checkResourceName,
+  optionalResourceNameInput,
+  readAzureConnection,
+  resourceGroupResourceIdProblem,
+  resourceNameProblem,
+  type AzureConnection,
+  type NamedResourceKind,
+} from '@azpn/azure';
 
 /** A resource named by id, or by name and resource group, with the subscription it lives in. */
 export interface ResourceReference {
@@ -13,12 +21,12 @@ const specs = {
     required:
       'the private endpoint whose addresses to publish: its resource id, or its name with private-endpoint-resource-group',
   }),
-  endpointGroup: input.optionalString('private-endpoint-resource-group'),
+  endpointGroup: optionalResourceNameInput('private-endpoint-resource-group', 'resource group'),
   zone: input.string('zone', {
     required:
       'the private DNS zone: its resource id, or its name (such as internal.net) with zone-resource-group',
   }),
-  zoneGroup: input.optionalString('zone-resource-group'),
+  zoneGroup: optionalResourceNameInput('zone-resource-group', 'resource group'),
   zoneSubscription: input.optionalString('zone-subscription-id', {
     pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
     rule: 'use a GUID such as 00000000-0000-0000-0000-000000000000',
@@ -38,40 +46,49 @@ export interface EndpointDnsConfig {
   connection: AzureConnection;
 }
 
+/** How one resource input is given: its input, the input of its group, the kind and type it names. */
+interface ReferenceInput {
+  input: string;
+  groupInput: string;
+  kind: NamedResourceKind;
+  type: string;
+}
+
 function reference(
-  inputName: string,
+  spec: ReferenceInput,
   value: string,
-  groupInput: string,
   group: string | undefined,
   subscriptionId: string,
-  type: string,
 ): ResourceReference {
-  if (value.startsWith('/')) {
-    const parsed = parseResourceGroupResourceId(value, type);
-    if (!parsed)
+  // Anything with a slash is meant as an id: an id without its leading slash is refused as one, naming why.
+  if (value.includes('/')) {
+    const problem = resourceGroupResourceIdProblem(value, spec.type);
+    if (problem)
       throw new InputError(
-        inputName,
-        `Input ${inputName} is "${value}", which is not a ${type} resource id: give /subscriptions/…/resourceGroups/…/providers/${type}/NAME, or a name with ${groupInput}.`,
+        spec.input,
+        `Input ${spec.input} is ${quoteValue(value)}, which is not a ${spec.type} resource id (${problem}): give /subscriptions/GUID/resourceGroups/GROUP/providers/${spec.type}/NAME, or a name with ${spec.groupInput}.`,
       );
-    return parsed;
+    const parts = value.split('/');
+    return { subscriptionId: parts[2]!, resourceGroup: parts[4]!, name: parts[8]! };
   }
+  checkResourceName(spec.input, spec.kind, value);
   if (!group)
     throw new InputError(
-      groupInput,
-      `Input ${groupInput} is required when ${inputName} is a name ("${value}"): set it, or give ${inputName} as a resource id.`,
+      spec.groupInput,
+      `Input ${spec.groupInput} is required when ${spec.input} is a name (${quoteValue(value)}): set it, or give ${spec.input} as a resource id.`,
     );
   return { subscriptionId, resourceGroup: group, name: value };
 }
 
-/** DNS rules for a relative record name: `@` for the apex, else labels of 1–63 letters, digits, `-` or `_`. */
+/**
+ * What is wrong with a relative record name in `zone`: ARM's rule for record sets (`@` for the apex, else labels
+ * of 1–63 letters, digits, `-` or `_`), and DNS's 253 characters with the zone name.
+ */
 export function recordNameProblem(name: string, zone: string): string | undefined {
-  if (name === '@') return undefined;
-  if (name.length === 0 || name.endsWith('.')) return 'a relative name without a trailing dot';
-  const labels = name.split('.');
-  const bad = labels.find((l) => !/^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(l));
-  if (bad !== undefined)
-    return `labels of 1 to 63 letters, digits, dashes or underscores, not starting or ending with a dash ("${bad}" is not)`;
-  if (name.length + 1 + zone.length > 253) return 'at most 253 characters together with the zone name';
+  const problem = resourceNameProblem('private DNS record set', name);
+  if (problem) return problem;
+  if (name !== '@' && name.length + 1 + zone.length > 253)
+    return `at most ${252 - zone.length} characters, so that with the zone name ${zone} it stays within DNS's 253`;
   return undefined;
 }
 
@@ -80,20 +97,26 @@ export function readEndpointDnsConfig(platform: Platform): EndpointDnsConfig {
   const raw = parseInputs(platform.inputs, specs);
   const connection = readAzureConnection(platform);
   const endpoint = reference(
-    'private-endpoint',
+    {
+      input: 'private-endpoint',
+      groupInput: 'private-endpoint-resource-group',
+      kind: 'private endpoint',
+      type: 'Microsoft.Network/privateEndpoints',
+    },
     raw.endpoint,
-    'private-endpoint-resource-group',
     raw.endpointGroup,
     connection.subscriptionId,
-    'Microsoft.Network/privateEndpoints',
   );
   const zone = reference(
-    'zone',
+    {
+      input: 'zone',
+      groupInput: 'zone-resource-group',
+      kind: 'private DNS zone',
+      type: 'Microsoft.Network/privateDnsZones',
+    },
     raw.zone,
-    'zone-resource-group',
     raw.zoneGroup,
     raw.zoneSubscription ?? connection.subscriptionId,
-    'Microsoft.Network/privateDnsZones',
   );
   if (raw.records.length === 0) {
     throw new InputError(
@@ -106,7 +129,7 @@ export function readEndpointDnsConfig(platform: Platform): EndpointDnsConfig {
     if (problem)
       throw new InputError(
         'record-names',
-        `Input record-names has "${name}", which is not a valid DNS record name: use ${problem}.`,
+        `Input record-names has ${quoteValue(name)}, which is not a valid DNS record name: use ${problem.replace(/^use /, '')}.`,
       );
   }
   return {

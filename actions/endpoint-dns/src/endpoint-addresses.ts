@@ -1,4 +1,4 @@
-import { UserFacingError } from '@azpn/core';
+import { quoteValue, UserFacingError } from '@azpn/core';
 import { parseResourceGroupResourceId, type OpenAzure } from '@azpn/azure';
 import type { ResourceReference } from './config.js';
 
@@ -10,8 +10,8 @@ function notFound(error: unknown): boolean {
 function nicReference(id: string | undefined, endpoint: ResourceReference): ResourceReference {
   const nic = parseResourceGroupResourceId(id ?? '', 'Microsoft.Network/networkInterfaces');
   if (!nic)
-    throw new Error(
-      `private endpoint ${endpoint.name} names a network interface with an unexpected id "${id}"`,
+    throw new UserFacingError(
+      `The private endpoint ${endpoint.name} names a network interface whose id ARM should not give (${quoteValue(id ?? '')}): check the endpoint in the portal, and report it to Azure support if it persists.`,
     );
   return nic;
 }

@@ -7,7 +7,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
-import { runAzureDevOpsTask, runGithubStep, type GithubStepResult } from '@azpn/action-host';
+import { runAzureDevOpsTask, runGitHubStep, type GitHubStepResult } from '@azpn/action-host';
 import {
   defaultIds,
   defaultScenario,
@@ -130,8 +130,8 @@ function subscriptionsCalled(calls: CallRecord[]): Record<string, string[]> {
   return Object.fromEntries(Object.entries(seen).map(([kind, subs]) => [kind, [...subs]]));
 }
 
-function step(inputs: Record<string, string>): Promise<GithubStepResult> {
-  return runGithubStep({
+function step(inputs: Record<string, string>): Promise<GitHubStepResult> {
+  return runGitHubStep({
     actionDir,
     inputs: {
       cloud: local.cloud.resourceManager,
@@ -224,7 +224,7 @@ describe('endpoint-dns on the GitHub runner', () => {
     // together, even on two busy cores), so two read the record less than two seconds apart: either both write
     // on what they read, or the first's read is stale when it writes. Either way one gets 412 and must read again.
     await admin.setLatencies({ writeMs: 2000 });
-    let runs: GithubStepResult[];
+    let runs: GitHubStepResult[];
     try {
       runs = await Promise.all(
         Array.from({ length: endpoints }, (_, i) =>

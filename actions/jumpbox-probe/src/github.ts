@@ -1,4 +1,4 @@
-import { createGithubPlatform } from '@azpn/core/github';
+import { createGitHubPlatform } from '@azpn/core/github';
 import { run } from './run.js';
 
-await run(createGithubPlatform());
+await run(createGitHubPlatform());

@@ -1,6 +1,11 @@
 import type { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
-import { InputError } from '@azpn/core';
-import { parseResourceGroupResourceId, type OpenAzure } from '@azpn/azure';
+import { InputError, quoteValue } from '@azpn/core';
+import {
+  parseResourceGroupResourceId,
+  resourceGroupResourceIdProblem,
+  resourceNameProblem,
+  type OpenAzure,
+} from '@azpn/azure';
 
 /** A container group used as a jump box. */
 export interface JumpBox {
@@ -18,27 +23,39 @@ export function containerInstancesFor(azure: OpenAzure, box: JumpBox): Container
   return azure.clientsFor(box.subscriptionId).containerInstances;
 }
 
-const namePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const groupType = 'Microsoft.ContainerInstance/containerGroups';
 
-/** Reads one line of `jump-boxes`: a container group id, or a name in `resource-group`. */
+/**
+ * Reads one line of `jump-boxes` (or an id of `started-groups`, named by `input`): a container group id, checked
+ * by the one id parser, or a name, checked by ACI's naming rule, in `resource-group`.
+ */
 export function parseJumpBox(
   text: string,
   subscriptionId: string,
   resourceGroup: string | undefined,
+  input = 'jump-boxes',
 ): JumpBox {
-  const byId = parseResourceGroupResourceId(text, 'Microsoft.ContainerInstance/containerGroups');
-  if (byId) return { label: text, id: text, ...byId };
-  if (!namePattern.test(text))
+  if (text.includes('/')) {
+    const problem = resourceGroupResourceIdProblem(text, groupType);
+    if (problem)
+      throw new InputError(
+        input,
+        `Input ${input} has ${quoteValue(text)}, which is not a container group id (${problem}): give /subscriptions/GUID/resourceGroups/GROUP/providers/${groupType}/NAME, or a name.`,
+      );
+    return { label: text, id: text, ...parseResourceGroupResourceId(text, groupType)! };
+  }
+  const problem = resourceNameProblem('container group', text);
+  if (problem)
     throw new InputError(
-      'jump-boxes',
-      `Input jump-boxes has "${text}", which is neither a container group id nor a container group name (lowercase letters, digits and dashes): give one per line.`,
+      input,
+      `Input ${input} has ${quoteValue(text)}, which is neither a container group id nor a container group name (${problem}): give one per line.`,
     );
   if (!resourceGroup)
     throw new InputError(
       'resource-group',
-      `Input resource-group is required when jump-boxes names a container group by name ("${text}"): give the group's resource group, or its full id.`,
+      `Input resource-group is required when jump-boxes names a container group by name (${quoteValue(text)}): give the group's resource group, or its full id.`,
     );
-  const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/${text}`;
+  const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${groupType}/${text}`;
   return { label: text, id, subscriptionId, resourceGroup, name: text };
 }
 

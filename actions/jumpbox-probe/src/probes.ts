@@ -18,10 +18,42 @@ export interface Probe {
 
 type Entry = Record<string, unknown>;
 
+const text = { type: ['string', 'number'] } as const;
+
+/**
+ * The shape of the `probes` YAML, checked before the meaning of each probe ({@link probesShape}): a list of
+ * mappings with the keys this action reads, so that a misspelt key is refused rather than ignored.
+ */
+export const probesSchema = {
+  type: 'array',
+  description:
+    'a YAML list of probes, each with a name and one of command, http, tcp or dns (for example "- name: web\\n  http: http://10.0.0.4:8000")',
+  minItems: 1,
+  maxItems: 200,
+  items: {
+    type: 'object',
+    description: 'a probe: name, jump-box, one of command, http, tcp, dns, and status, body, ip, timeout',
+    additionalProperties: false,
+    properties: {
+      name: text,
+      'jump-box': text,
+      jumpBox: text,
+      command: text,
+      http: text,
+      tcp: text,
+      dns: text,
+      status: text,
+      body: text,
+      ip: text,
+      timeout: text,
+    },
+  },
+} as const;
+
 const expected =
   'a YAML list of probes, each with a name and one of command, http, tcp or dns (for example "- name: web\\n  http: http://10.0.0.4:8000")';
 
-function text(entry: Entry, key: string): string | undefined {
+function textOf(entry: Entry, key: string): string | undefined {
   const value = entry[key];
   if (value === undefined || value === null) return undefined;
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
@@ -30,17 +62,17 @@ function text(entry: Entry, key: string): string | undefined {
 function checkOf(entry: Entry, name: string): ProbeCheck | string {
   const kinds = ['command', 'http', 'tcp', 'dns'].filter((key) => entry[key] !== undefined);
   if (kinds.length !== 1) return `probe "${name}" with exactly one of command, http, tcp or dns`;
-  const value = text(entry, kinds[0]!);
+  const value = textOf(entry, kinds[0]!);
   if (!value) return `probe "${name}" with a text value for ${kinds[0]}`;
   switch (kinds[0]) {
     case 'command':
       return { kind: 'command', command: value };
     case 'http': {
       if (!/^https?:\/\/\S+$/.test(value)) return `probe "${name}" with an http(s) URL for http`;
-      const status = Number(text(entry, 'status') ?? 200);
+      const status = Number(textOf(entry, 'status') ?? 200);
       if (!Number.isInteger(status) || status < 100 || status > 599)
         return `probe "${name}" with a status between 100 and 599`;
-      const pattern = text(entry, 'body');
+      const pattern = textOf(entry, 'body');
       if (pattern === undefined) return { kind: 'http', url: value, status };
       try {
         return { kind: 'http', url: value, status, body: new RegExp(pattern) };
@@ -56,7 +88,7 @@ function checkOf(entry: Entry, name: string): ProbeCheck | string {
     }
     default: {
       if (!/^[\w.-]+$/.test(value)) return `probe "${name}" with a DNS name for dns`;
-      const ip = text(entry, 'ip');
+      const ip = textOf(entry, 'ip');
       if (ip !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(ip))
         return `probe "${name}" with an IPv4 address for ip`;
       return { kind: 'dns', name: value, ...(ip ? { expectedIp: ip } : {}) };
@@ -72,7 +104,7 @@ export function probesShape(defaultTimeoutSeconds: number) {
     for (const item of value) {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) return { ok: false, expected };
       const entry = item as Entry;
-      const name = text(entry, 'name');
+      const name = textOf(entry, 'name');
       if (!name || !/^[\w .:-]{1,64}$/.test(name))
         return {
           ok: false,
@@ -82,10 +114,10 @@ export function probesShape(defaultTimeoutSeconds: number) {
         return { ok: false, expected: `probes with unique names ("${name}" repeats)` };
       const check = checkOf(entry, name);
       if (typeof check === 'string') return { ok: false, expected: `a list with each ${check}` };
-      const timeoutSeconds = Number(text(entry, 'timeout') ?? defaultTimeoutSeconds);
+      const timeoutSeconds = Number(textOf(entry, 'timeout') ?? defaultTimeoutSeconds);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 600)
         return { ok: false, expected: `a list with probe "${name}" timing out after 1 to 600 seconds` };
-      const jumpBox = text(entry, 'jump-box') ?? text(entry, 'jumpBox');
+      const jumpBox = textOf(entry, 'jump-box') ?? textOf(entry, 'jumpBox');
       probes.push({ name, check, timeoutSeconds, ...(jumpBox ? { jumpBox } : {}) });
     }
     return { ok: true, value: probes };

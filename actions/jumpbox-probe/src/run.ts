@@ -4,27 +4,30 @@ import {
   InputError,
   markdownHeading,
   markdownTable,
+  messages,
   parseInputs,
   runStep,
   UserFacingError,
   type Platform,
 } from '@azpn/core';
+import { structuredInput } from '@azpn/core/structured-inputs';
 import {
   describeAzureError,
   openAzure,
+  optionalResourceNameInput,
   readAzureConnection,
   toUserFacingError,
   type OpenAzure,
 } from '@azpn/azure';
 import { groupState, parseJumpBox, startJumpBox, type JumpBox } from './jump-boxes.js';
 import { runProbe, type ProbeResult } from './probe-runner.js';
-import { probesShape, type Probe } from './probes.js';
-import { readStopTargets, reportStops, StopLedger, stopTargets, type StopTarget } from './stop-ledger.js';
+import { probesSchema, probesShape, type Probe } from './probes.js';
+import { readStartedGroups, reportStops, StopLedger, stopTargets, type StopTarget } from './stop-ledger.js';
 
 const inputs = {
   mode: input.choice('mode', ['probe', 'stop'] as const, { default: 'probe' }),
   jumpBoxes: input.lines('jump-boxes'),
-  resourceGroup: input.optionalString('resource-group'),
+  resourceGroup: optionalResourceNameInput('resource-group', 'resource group'),
   probeTimeout: input.integer('probe-timeout', { default: 30, min: 1, max: 600 }),
   retryFor: input.integer('retry-for', { default: 0, min: 0, max: 3600 }),
   retryDelay: input.integer('retry-delay', { default: 2, min: 1, max: 60 }),
@@ -33,26 +36,50 @@ const inputs = {
   startedGroups: input.optionalString('started-groups'),
 };
 
-/** Parses every input, probes included, before any Azure call. */
+/** The jump boxes of `jump-boxes`, each once: a box listed twice is a typo, not a second box. */
+function readJumpBoxes(
+  lines: string[],
+  subscriptionId: string,
+  resourceGroup: string | undefined,
+): JumpBox[] {
+  const boxes = lines.map((line) => parseJumpBox(line, subscriptionId, resourceGroup));
+  boxes.forEach((box, i) => {
+    const first = boxes.findIndex((b) => b.id.toLowerCase() === box.id.toLowerCase());
+    if (first < i)
+      throw new InputError(
+        'jump-boxes',
+        `Input jump-boxes lists the container group ${box.name} twice (lines ${first + 1} and ${i + 1}): list each jump box once.`,
+      );
+  });
+  return boxes;
+}
+
+/** Parses every input, probes, jump boxes and started groups included, before any Azure call. */
 export function readConfig(platform: Platform) {
   const config = parseInputs(platform.inputs, inputs);
   const probes =
     config.mode === 'probe'
-      ? input
-          .yaml('probes', probesShape(config.probeTimeout), [] as Probe[])
-          .parse(platform.inputs.read('probes'))
-      : [];
-  if (config.mode === 'probe' && probes.length === 0)
+      ? structuredInput.yaml<unknown>('probes', probesSchema, undefined).parse(platform.inputs.read('probes'))
+      : undefined;
+  if (config.mode === 'probe' && probes === undefined)
     throw new InputError(
       'probes',
       'Input probes is required: list the checks to run, such as "- name: web\\n  http: http://10.0.0.4:8000".',
     );
+  const shaped = probes === undefined ? undefined : probesShape(config.probeTimeout)(probes);
+  if (shaped && !shaped.ok)
+    throw new InputError('probes', messages.inputYamlShape('probes', shaped.expected));
   if (config.jumpBoxes.length === 0)
     throw new InputError(
       'jump-boxes',
       'Input jump-boxes is required: give the container groups to probe from, one name or id per line.',
     );
-  return { ...config, probes };
+  const startedGroups = config.mode === 'stop' ? readStartedGroups(config.startedGroups) : [];
+  const connection = readAzureConnection(platform);
+  const boxes = readJumpBoxes(config.jumpBoxes, connection.subscriptionId, config.resourceGroup);
+  const probeList = shaped?.ok ? shaped.value : [];
+  if (config.mode === 'probe') assignProbes(probeList, boxes);
+  return { ...config, probes: probeList, startedGroups, connection, boxes };
 }
 
 /** Each probe's jump box; a probe without one uses the only jump box there is. */
@@ -160,7 +187,7 @@ async function stopMode(
   boxes: JumpBox[],
   platform: Platform,
 ): Promise<void> {
-  const recorded = readStopTargets(config.startedGroups);
+  const recorded = config.startedGroups;
   const targets: StopTarget[] =
     config.stopAfter === 'all'
       ? boxes.map((b) => recorded.find((r) => r.id.toLowerCase() === b.id.toLowerCase()) ?? { id: b.id })
@@ -176,12 +203,8 @@ export async function run(platform: Platform): Promise<void> {
     platform,
     async () => {
       const config = readConfig(platform);
-      const connection = readAzureConnection(platform);
-      const boxes = config.jumpBoxes.map((line) =>
-        parseJumpBox(line, connection.subscriptionId, config.resourceGroup),
-      );
-      if (config.mode === 'probe') assignProbes(config.probes, boxes);
-      const azure = await openAzure(platform, connection);
+      const { boxes } = config;
+      const azure = await openAzure(platform, config.connection);
       if (config.mode === 'stop') return stopMode(azure, config, boxes, platform);
       const ledger = new StopLedger(platform);
       let results: ProbeResult[] = [];

@@ -1,5 +1,6 @@
-import { markdownTable, type Platform } from '@azpn/core';
-import type { OpenAzure } from '@azpn/azure';
+import { InputError, markdownTable, messages, type Platform } from '@azpn/core';
+import { checkInputSchema } from '@azpn/core/structured-inputs';
+import { parseResourceGroupResourceId, type OpenAzure } from '@azpn/azure';
 import { parseJumpBox, stopJumpBox } from './jump-boxes.js';
 
 /** A group to stop when the job ends; `startedAt` (wall clock, ms) when this action started it. */
@@ -51,19 +52,65 @@ export class StopLedger {
   }
 }
 
-/** Reads the list a main step left (state) or a pipeline passed on (`started-groups`); empty when absent. */
-export function readStopTargets(text: string | undefined): StopTarget[] {
-  if (!text || !text.trim().startsWith('[')) return [];
-  const parsed = JSON.parse(text) as unknown;
-  if (!Array.isArray(parsed)) return [];
-  return parsed.filter(
-    (t): t is StopTarget => typeof t === 'object' && t !== null && typeof (t as StopTarget).id === 'string',
-  );
+/** What `started-groups` holds: the probe run's JSON list, as its `started-groups` output wrote it. */
+const startedGroupsSchema = {
+  type: 'array',
+  description:
+    'the started-groups output of the probe run, a JSON list such as [{"id": "/subscriptions/…", "startedAt": 1700000000000}]',
+  maxItems: 100,
+  items: {
+    type: 'object',
+    description: 'an entry {"id": "<container group id>", "startedAt": <milliseconds>}',
+    required: ['id'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', minLength: 1, maxLength: 2048, description: 'a container group id' },
+      startedAt: {
+        type: 'number',
+        minimum: 0,
+        description: 'milliseconds since 1970, as the probe run wrote them',
+      },
+    },
+  },
+} as const;
+
+/** An Azure DevOps macro the agent left as it was, because the probe task never set the variable. */
+const unexpandedMacro = /^\$\([\w.]+\)$/;
+
+/**
+ * Reads `started-groups` (the probe run's output, passed on by a pipeline), refusing anything else naming the
+ * input: text that is not JSON, an object, a list of strings, a start that is not a number, an id that is not a
+ * container group's. Empty when absent, or when the agent left the macro unexpanded (the probe task never ran).
+ */
+export function readStartedGroups(text: string | undefined): StopTarget[] {
+  if (text === undefined || unexpandedMacro.test(text.trim())) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError('started-groups', messages.inputNotJson('started-groups', (error as Error).message));
+  }
+  const targets = checkInputSchema<StopTarget[]>('started-groups', value, startedGroupsSchema);
+  for (const target of targets) parseJumpBox(target.id, '', undefined, 'started-groups');
+  return targets;
 }
 
-/** The state key the post step reads. */
+/** The list a main step left in its state; entries that are not container group ids are dropped. */
 export function savedStopTargets(platform: Platform): StopTarget[] {
-  return readStopTargets(platform.state.get(stateKey));
+  try {
+    const parsed = JSON.parse(platform.state.get(stateKey) ?? '[]') as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (t): t is StopTarget =>
+        typeof t === 'object' &&
+        t !== null &&
+        typeof (t as StopTarget).id === 'string' &&
+        parseResourceGroupResourceId((t as StopTarget).id, 'Microsoft.ContainerInstance/containerGroups') !==
+          undefined,
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** Stops every target in parallel; one failure does not keep the others running. */

@@ -7,7 +7,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
-import { runGithubStep } from '@azpn/action-host';
+import { runGitHubStep } from '@azpn/action-host';
 import {
   defaultIds,
   LocalCloudAdmin,
@@ -103,7 +103,7 @@ async function createGroup(name: string, subnetId: string): Promise<void> {
       `- name: server-port\n  tcp: ${ips.server}:8080`,
       `- name: closed-port\n  tcp: ${ips.server}:8081\n  timeout: 3`,
     ].join('\n');
-    const step = await runGithubStep({
+    const step = await runGitHubStep({
       actionDir,
       inputs: {
         cloud: local.cloud.resourceManager,

@@ -12,9 +12,9 @@ import {
   runAzureDevOpsTask,
   startAzureDevOpsTask,
   type AzureDevOpsTaskOptions,
-  runGithubStep,
-  startGithubStep,
-  type GithubStepResult,
+  runGitHubStep,
+  startGitHubStep,
+  type GitHubStepResult,
 } from '@azpn/action-host';
 import {
   defaultIds,
@@ -96,7 +96,7 @@ async function runningGroups(): Promise<string[]> {
 }
 
 /** Everything the runner would show or keep: the log, outputs, state and summary, with add-mask lines removed. */
-function everythingWritten(step: GithubStepResult): string {
+function everythingWritten(step: GitHubStepResult): string {
   const stdout = step.stdout
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
@@ -170,7 +170,7 @@ describe('jumpbox-probe on the GitHub runner', () => {
       `- name: broken\n  jump-box: jb-b\n  command: "echo first-line; echo the-tail-line >&2; exit 3"`,
       `- name: localhost\n  jump-box: jb-a\n  dns: localhost\n  ip: 127.0.0.1`,
     ].join('\n');
-    const step = await runGithubStep({
+    const step = await runGitHubStep({
       actionDir,
       inputs: githubInputs({ 'jump-boxes': 'jb-a\njb-b', probes, 'retry-for': '15', 'retry-delay': '1' }),
       env: githubEnv(),
@@ -204,7 +204,7 @@ describe('jumpbox-probe on the GitHub runner', () => {
     // Main stopped what it started, and left the post step nothing to do.
     expect(await states()).toEqual({ 'jb-a': 'Stopped', 'jb-b': 'Stopped', 'jb-c': 'Stopped' });
     expect(JSON.parse(step.state['jump-boxes-to-stop']!)).toEqual([]);
-    const post = await runGithubStep({
+    const post = await runGitHubStep({
       actionDir,
       stage: 'post',
       state: step.state,
@@ -228,7 +228,7 @@ describe('jumpbox-probe on the GitHub runner', () => {
         probes:
           '- name: slow-a\n  jump-box: jb-a\n  command: sleep 5\n- name: slow-c\n  jump-box: jb-c\n  command: sleep 5',
       });
-      const main = startGithubStep({ actionDir, inputs, env: githubEnv(), workDir, timeoutMs: 60_000 });
+      const main = startGitHubStep({ actionDir, inputs, env: githubEnv(), workDir, timeoutMs: 60_000 });
       for (let i = 0; i < 100; i++) {
         const now = await states();
         if (now['jb-a'] === 'Running' && now['jb-c'] === 'Running') break;
@@ -240,7 +240,7 @@ describe('jumpbox-probe on the GitHub runner', () => {
       expect(killed.signal).toBe(signal);
       expect(await states()).toMatchObject({ 'jb-a': 'Running', 'jb-c': 'Running' });
       const state = parseFileCommands(readFileSync(join(workDir, 'main-state'), 'utf8'));
-      const post = await runGithubStep({
+      const post = await runGitHubStep({
         actionDir,
         stage: 'post',
         state,
@@ -264,7 +264,7 @@ describe('jumpbox-probe on the GitHub runner', () => {
       status: 500,
       count: 10,
     });
-    const step = await runGithubStep({
+    const step = await runGitHubStep({
       actionDir,
       inputs: githubInputs({
         'jump-boxes': 'jb-a\njb-b\njb-c\njb-missing',
@@ -290,7 +290,7 @@ describe('jumpbox-probe on the GitHub runner', () => {
     await createStoppedGroup('jb-early');
     await aci.containerGroups.beginStartAndWait(resourceGroup, 'jb-early');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const step = await runGithubStep({
+    const step = await runGitHubStep({
       actionDir,
       inputs: githubInputs({
         'jump-boxes': 'jb-early',
@@ -316,7 +316,7 @@ describe('jumpbox-probe across subscriptions', () => {
     const admin = new LocalCloudAdmin(local.cloud);
     const id = `/subscriptions/${other}/resourceGroups/${otherGroup}/providers/Microsoft.ContainerInstance/containerGroups/jb-other`;
     await admin.clearCalls();
-    const step = await runGithubStep({
+    const step = await runGitHubStep({
       actionDir,
       inputs: githubInputs({ 'jump-boxes': id, probes: '- name: there\n  command: "true"' }),
       env: githubEnv(),

@@ -120,25 +120,59 @@ describe('inputs', () => {
   it('names the input in one sentence when probes are missing or point at an unknown jump box', () => {
     const { platform } = createMemoryPlatform({ inputs: { ...base, probes: '' } });
     expect(() => readConfig(platform)).toThrow(/^Input probes is required/);
-    const config = readConfig(
-      createMemoryPlatform({ inputs: { ...base, probes: '- name: a\n  command: "true"' } }).platform,
+    // Every probe is assigned while the inputs are read, before any call.
+    const unassigned = createMemoryPlatform({ inputs: { ...base, probes: '- name: a\n  command: "true"' } });
+    expect(() => readConfig(unassigned.platform)).toThrow(/without a jump-box, and there are 2 jump boxes/);
+    const elsewhere = createMemoryPlatform({
+      inputs: { ...base, probes: '- name: a\n  jump-box: jb-x\n  command: "true"' },
+    });
+    expect(() => readConfig(elsewhere.platform)).toThrow(InputError);
+    const boxes = ['jb-hub', 'jb-spoke'].map((b) => parseJumpBox(b, 'sub', 'rg-net'));
+    expect(() => assignProbes([], boxes)).not.toThrow();
+  });
+
+  it('refuses a jump box listed twice as a duplicate, not as a probe without a jump box', () => {
+    const { platform } = createMemoryPlatform({
+      inputs: { ...base, 'jump-boxes': 'jb-hub\njb-hub', probes: '- name: a\n  command: "true"' },
+    });
+    expect(() => readConfig(platform)).toThrow(
+      /^Input jump-boxes lists the container group jb-hub twice \(lines 1 and 2\): list each jump box once\.$/,
     );
-    const boxes = config.jumpBoxes.map((b) => parseJumpBox(b, 'sub', config.resourceGroup));
-    expect(() => assignProbes(config.probes, boxes)).toThrow(
-      /without a jump-box, and there are 2 jump boxes/,
-    );
-    const elsewhere = readConfig(
-      createMemoryPlatform({ inputs: { ...base, probes: '- name: a\n  jump-box: jb-x\n  command: "true"' } })
-        .platform,
-    );
-    expect(() => assignProbes(elsewhere.probes, boxes)).toThrow(InputError);
+  });
+
+  it.each([
+    ['not JSON', 'yesterday', /^Input started-groups is not valid JSON/],
+    ['an object', '{"id": "x"}', /^Input started-groups must be array/],
+    ['a list of strings', '["jb-hub"]', /^Input started-groups has \[0\], which must be object/],
+    [
+      'a start that is not a number',
+      '[{"id": "%ID%", "startedAt": "yesterday"}]',
+      /^Input started-groups has \[0\]\.startedAt, which must be number/,
+    ],
+    [
+      'an id through ..',
+      '[{"id": "/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/../providers/Microsoft.ContainerInstance/containerGroups/jb"}]',
+      /^Input started-groups has ".*", which is not a container group id \(it has an empty, "\." or "\.\." segment\)/,
+    ],
+    [
+      'an id in a non-GUID subscription',
+      '[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerInstance/containerGroups/jb"}]',
+      /^Input started-groups has ".*", which is not a container group id \(its subscription is not a GUID\)/,
+    ],
+  ])('stop mode refuses started-groups that is %s, naming started-groups', (_, value, message) => {
+    const id =
+      '/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-a/providers/Microsoft.ContainerInstance/containerGroups/jb-1';
+    const { platform } = createMemoryPlatform({
+      inputs: { ...base, mode: 'stop', 'started-groups': value.replace('%ID%', id) },
+    });
+    expect(() => readConfig(platform)).toThrow(message);
   });
 
   it('accepts ids (in the subscription they name) and names, and wants a resource group for names', () => {
     const id =
-      '/subscriptions/s/resourceGroups/rg-a/providers/Microsoft.ContainerInstance/containerGroups/jb-1';
+      '/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-a/providers/Microsoft.ContainerInstance/containerGroups/jb-1';
     expect(parseJumpBox(id, 'other', undefined)).toMatchObject({
-      subscriptionId: 's',
+      subscriptionId: '00000000-0000-0000-0000-00000000000a',
       resourceGroup: 'rg-a',
       name: 'jb-1',
     });

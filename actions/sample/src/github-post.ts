@@ -1,4 +1,4 @@
-import { createGithubPlatform } from '@azpn/core/github';
+import { createGitHubPlatform } from '@azpn/core/github';
 import { post } from './post.js';
 
-await post(createGithubPlatform());
+await post(createGitHubPlatform());

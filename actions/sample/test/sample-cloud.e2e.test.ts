@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAzureDevOpsTask, runGithubStep } from '@azpn/action-host';
+import { runAzureDevOpsTask, runGitHubStep } from '@azpn/action-host';
 import { startLocalCloud, type LocalCloud } from '@azpn/local-cloud';
 
 // The bundle resolves the local cloud from its resource manager URL alone, as it would Azure Stack Hub.
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('sample action reaching a cloud through its metadata', () => {
   it('reports the endpoints the local cloud describes (GitHub)', async () => {
-    const step = await runGithubStep({
+    const step = await runGitHubStep({
       actionDir,
       inputs: { name: 'Ada', cloud: local.cloud.resourceManager },
       env: { NODE_EXTRA_CA_CERTS: local.cloud.caFile },
@@ -44,7 +44,7 @@ describe('sample action reaching a cloud through its metadata', () => {
   });
 
   it('names the cloud input when the URL is not https', async () => {
-    const step = await runGithubStep({ actionDir, inputs: { name: 'Ada', cloud: 'http://127.0.0.1:9' } });
+    const step = await runGitHubStep({ actionDir, inputs: { name: 'Ada', cloud: 'http://127.0.0.1:9' } });
     expect(step.exitCode).toBe(1);
     expect(step.errors).toHaveLength(1);
     expect(step.errors[0]).toMatch(/^Input cloud .*https/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAzureDevOpsTask, runGithubStep } from '@azpn/action-host';
+import { runAzureDevOpsTask, runGitHubStep, secretLeaks } from '@azpn/action-host';
 
 // The committed bundles, run as real child processes with the environment a runner or agent gives them.
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +23,7 @@ function progressSeconds(stdout: string, message: string): number {
 
 describe('sample action on the GitHub runner', () => {
   it('writes outputs, masks the token, hands state to post and writes the summary', async () => {
-    const main = await runGithubStep({ actionDir, inputs: { name: 'Ada', 'greeting-count': '2', token } });
+    const main = await runGitHubStep({ actionDir, inputs: { name: 'Ada', 'greeting-count': '2', token } });
     expect(main.exitCode).toBe(0);
     expect(main.outputs.greeting).toBe('1. Hello, Ada!\n2. Hello, Ada!');
     expect(main.outputs['token-echo']).toBe(token);
@@ -43,13 +43,13 @@ describe('sample action on the GitHub runner', () => {
     expect(main.summary).toMatch(/```mermaid\nflowchart LR\n/);
     expect(main.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['group', 'endgroup']));
 
-    const post = await runGithubStep({ actionDir, stage: 'post', state: main.state, workDir: main.workDir });
+    const post = await runGitHubStep({ actionDir, stage: 'post', state: main.state, workDir: main.workDir });
     expect(post.exitCode).toBe(0);
     expect(post.summary).toBe('Post step saw state greeted=Ada.\n');
   });
 
   it('groups the greetings, reports progress with the elapsed time and warns it got no connection', async () => {
-    const main = await runGithubStep({
+    const main = await runGitHubStep({
       actionDir,
       inputs: { name: 'Ada', 'greeting-count': '2', connection: 'conn-7' },
     });
@@ -71,7 +71,7 @@ describe('sample action on the GitHub runner', () => {
   });
 
   it('applies action.yml defaults the way the runner does', async () => {
-    const main = await runGithubStep({ actionDir, inputs: { name: 'Bo', shout: 'true' } });
+    const main = await runGitHubStep({ actionDir, inputs: { name: 'Bo', shout: 'true' } });
     expect(main.outputs.greeting).toBe('1. HELLO, BO!');
   });
 
@@ -83,7 +83,7 @@ describe('sample action on the GitHub runner', () => {
     [{}, 'Input required and not supplied: name. Set it to who to greet, such as "octocat".'],
     [{ name: 'Ada', shout: 'loud' }, 'Input shout is "loud", which is not a boolean: use true or false.'],
   ])('fails with one sentence for bad input %j and writes nothing', async (inputs, sentence) => {
-    const main = await runGithubStep({ actionDir, inputs });
+    const main = await runGitHubStep({ actionDir, inputs });
     expect(main.exitCode).toBe(1);
     expect(main.errors).toEqual([sentence]);
     expect(main.outputs).toEqual({});
@@ -179,5 +179,27 @@ describe('sample task on the Azure DevOps agent', () => {
       'Input greeting-count is "two", which is not a whole number: give digits only, such as 3.',
     );
     expect(main.outputs).toEqual({});
+  });
+});
+
+describe('sample action keeps a hard secret out of every byte it writes', () => {
+  // Quotes, a backslash, %, a line break and non-ASCII: every escaped form a log or file could hold.
+  const hard = 'tok-"x"\\y%25z\nline-two-ünï€';
+
+  it('on the GitHub runner: masked in every form, echoed only as the secret output', async () => {
+    const main = await runGitHubStep({ actionDir, inputs: { name: 'Ada', token: hard } });
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs['token-echo']).toBe(hard);
+    expect(secretLeaks(main, [hard], { secretOutputs: [hard] })).toEqual([]);
+  });
+
+  it('on the Azure DevOps agent: masked line by line, the multi-line secret output withheld with a warning', async () => {
+    const main = await runAzureDevOpsTask({ taskDir: actionDir, inputs: { name: 'Ada', token: hard } });
+    expect(main.result).toBe('Succeeded');
+    expect(main.outputs).not.toHaveProperty('tokenEcho');
+    expect(main.warnings).toContainEqual(
+      expect.stringMatching(/^Output token-echo is a secret of several lines/),
+    );
+    expect(secretLeaks(main, [hard])).toEqual([]);
   });
 });

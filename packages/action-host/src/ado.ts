@@ -34,7 +34,13 @@ export interface AzureDevOpsTaskOptions {
   secretVariables?: Record<string, string>;
   /** Task variables set by an earlier stage of the same task (`task.settaskvariable`). */
   taskVariables?: Record<string, string>;
+  /** The agent's scratch folder (Agent.TempDirectory below it); a fresh temporary one when omitted. */
   workDir?: string;
+  /**
+   * The repository checkout: `Build.SourcesDirectory` and `System.DefaultWorkingDirectory`, and the task's working
+   * directory, as on an agent. File inputs must lie inside it. The current directory when omitted.
+   */
+  workspace?: string;
   timeoutMs?: number;
 }
 
@@ -96,13 +102,14 @@ export function startAzureDevOpsTask(
   if (!handler)
     throw new Error(`${taskDir}/task.json has no Node24 or Node20_1 ${options.stage ?? 'main'} handler`);
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'azpn-ado-'));
+  const workspace = resolve(options.workspace ?? process.cwd());
   const tempDir = join(workDir, '_temp');
   mkdirSync(tempDir, { recursive: true });
   const env: Record<string, string | undefined> = {
     TF_BUILD: 'True',
     AGENT_TEMPDIRECTORY: tempDir,
-    SYSTEM_DEFAULTWORKINGDIRECTORY: workDir,
-    BUILD_SOURCESDIRECTORY: workDir,
+    SYSTEM_DEFAULTWORKINGDIRECTORY: workspace,
+    BUILD_SOURCESDIRECTORY: workspace,
     ...endpointEnvironment(options.endpoints ?? {}),
   };
   for (const input of manifest.inputs ?? []) {
@@ -119,7 +126,7 @@ export function startAzureDevOpsTask(
   for (const [name, value] of Object.entries(options.taskVariables ?? {}))
     env[`VSTS_TASKVARIABLE_${variableKey(name)}`] = value;
   const started = startNodeProcess(join(taskDir, handler.target), baseEnvironment(env), {
-    cwd: workDir,
+    cwd: workspace,
     timeoutMs: options.timeoutMs,
   });
   const finish = async (): Promise<AzureDevOpsTaskResult> => {

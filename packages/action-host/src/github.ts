@@ -12,7 +12,7 @@ import {
 } from './process.js';
 
 /** How to start one step of an action as the GitHub runner does. */
-export interface GithubStepOptions {
+export interface GitHubStepOptions {
   /** The action's folder (holding `action.yml`). */
   actionDir: string;
   /** `main` (default) or `post`. */
@@ -23,13 +23,18 @@ export interface GithubStepOptions {
   state?: Record<string, string>;
   /** Extra environment (`ACTIONS_ID_TOKEN_REQUEST_URL`, `GITHUB_EVENT_NAME`, …). */
   env?: Record<string, string | undefined>;
-  /** The job's scratch folder; a fresh temporary one when omitted. */
+  /** The job's scratch folder (the runner's files, RUNNER_TEMP); a fresh temporary one when omitted. */
   workDir?: string;
+  /**
+   * The repository checkout: `GITHUB_WORKSPACE`, and the step's working directory, as on a runner. File inputs
+   * must lie inside it. The current directory (the repository, under `npm test`) when omitted.
+   */
+  workspace?: string;
   timeoutMs?: number;
 }
 
 /** What the runner would record of a finished step. */
-export interface GithubStepResult extends ProcessOutcome {
+export interface GitHubStepResult extends ProcessOutcome {
   outputs: Record<string, string>;
   state: Record<string, string>;
   summary: string;
@@ -59,15 +64,16 @@ function inputEnvironment(actionDir: string, inputs: Record<string, string>): Re
 }
 
 /** Starts a step without waiting, so a test can cancel it; `finish` reads back what it recorded. */
-export function startGithubStep(
-  options: GithubStepOptions,
-): StartedProcess & { finish(): Promise<GithubStepResult> } {
+export function startGitHubStep(
+  options: GitHubStepOptions,
+): StartedProcess & { finish(): Promise<GitHubStepResult> } {
   const stage = options.stage ?? 'main';
   const actionDir = resolve(options.actionDir);
   const manifest = readActionManifest(join(actionDir, 'action.yml'));
   const target = stage === 'main' ? manifest.runs.main : manifest.runs.post;
   if (!target) throw new Error(`${actionDir}/action.yml has no ${stage} step`);
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'azpn-gh-'));
+  const workspace = resolve(options.workspace ?? process.cwd());
   const files = {
     GITHUB_OUTPUT: join(workDir, `${stage}-output`),
     GITHUB_STATE: join(workDir, `${stage}-state`),
@@ -82,7 +88,7 @@ export function startGithubStep(
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     RUNNER_TEMP: join(workDir, 'temp'),
-    GITHUB_WORKSPACE: workDir,
+    GITHUB_WORKSPACE: workspace,
     GITHUB_REPOSITORY: 'octo-org/octo-repo',
     GITHUB_RUN_ID: '1',
     GITHUB_RUN_ATTEMPT: '1',
@@ -92,10 +98,10 @@ export function startGithubStep(
     ...options.env,
   });
   const started = startNodeProcess(join(actionDir, target), env, {
-    cwd: workDir,
+    cwd: workspace,
     timeoutMs: options.timeoutMs,
   });
-  const finish = async (): Promise<GithubStepResult> => {
+  const finish = async (): Promise<GitHubStepResult> => {
     const outcome = await started.outcome;
     const commands = parseWorkflowCommands(outcome.stdout);
     const masks = commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
@@ -117,6 +123,15 @@ export function startGithubStep(
 }
 
 /** Runs one step of an action to completion as the GitHub runner would, and reads back what it recorded. */
-export function runGithubStep(options: GithubStepOptions): Promise<GithubStepResult> {
-  return startGithubStep(options).finish();
+export function runGitHubStep(options: GitHubStepOptions): Promise<GitHubStepResult> {
+  return startGitHubStep(options).finish();
 }
+
+/** @deprecated The old spelling of {@link runGitHubStep}, kept while other branches move over. */
+export const runGithubStep = runGitHubStep;
+/** @deprecated The old spelling of {@link startGitHubStep}, kept while other branches move over. */
+export const startGithubStep = startGitHubStep;
+/** @deprecated The old spelling of {@link GitHubStepOptions}. */
+export type GithubStepOptions = GitHubStepOptions;
+/** @deprecated The old spelling of {@link GitHubStepResult}. */
+export type GithubStepResult = GitHubStepResult;

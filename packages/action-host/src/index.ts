@@ -1,5 +1,5 @@
-export { runGithubStep, startGithubStep } from './github.js';
-export type { GithubStepOptions, GithubStepResult } from './github.js';
+export { runGitHubStep, startGitHubStep, runGithubStep, startGithubStep } from './github.js';
+export type { GitHubStepOptions, GitHubStepResult, GithubStepOptions, GithubStepResult } from './github.js';
 export { runAzureDevOpsTask, startAzureDevOpsTask } from './ado.js';
 export type { AgentEndpoint, AzureDevOpsTaskOptions, AzureDevOpsTaskResult } from './ado.js';
 export { parseFileCommands, parseWorkflowCommands } from './github-files.js';
@@ -10,3 +10,5 @@ export { readActionManifest, readTaskManifest } from './manifest.js';
 export type { ActionManifest, TaskManifest } from './manifest.js';
 export { maskSecrets } from './process.js';
 export type { ProcessOutcome } from './process.js';
+export { printedForms, secretLeaks } from './secret-grep.js';
+export type { RunWrites, SecretLeak } from './secret-grep.js';

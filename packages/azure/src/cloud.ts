@@ -101,10 +101,22 @@ export async function resolveCloud(
   nameOrUrl: string,
   options: ResolveCloudOptions = {},
 ): Promise<CloudDefinition> {
+  const checked = checkCloudInput(nameOrUrl);
+  if ('known' in checked) return options.ca ? { ...checked.known, ca: options.ca } : checked.known;
+  const document = await fetchMetadata(checked.base, options.ca);
+  return cloudFromMetadata(checked.base, document, options.ca);
+}
+
+/**
+ * Checks the `cloud` input without any network call: a well-known cloud, or the https URL of a resource manager
+ * (no user name, query or fragment, which would end up in every request). Throws an {@link InputError} naming
+ * `cloud`; {@link resolveCloud} then fetches a URL's metadata.
+ */
+export function checkCloudInput(nameOrUrl: string): { known: CloudDefinition } | { base: string } {
   const value = nameOrUrl.trim();
   if (value === '') throw new InputError('cloud', azureMessages.cloudEmpty());
   const known = Object.values(wellKnownClouds).find((c) => c.name.toLowerCase() === value.toLowerCase());
-  if (known) return options.ca ? { ...known, ca: options.ca } : known;
+  if (known) return { known };
   let url: URL;
   try {
     url = new URL(value);
@@ -112,9 +124,9 @@ export async function resolveCloud(
     throw new InputError('cloud', azureMessages.cloudUnknown(value));
   }
   if (url.protocol !== 'https:') throw new InputError('cloud', azureMessages.cloudNotHttps(value));
-  const base = trimSlash(url.origin + url.pathname);
-  const document = await fetchMetadata(base, options.ca);
-  return cloudFromMetadata(base, document, options.ca);
+  if (url.username || url.password || url.search || url.hash || /\s/.test(value))
+    throw new InputError('cloud', azureMessages.cloudUrlExtras(value));
+  return { base: trimSlash(url.origin + url.pathname) };
 }
 
 async function fetchMetadata(base: string, ca: string | undefined): Promise<unknown> {

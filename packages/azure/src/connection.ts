@@ -1,6 +1,6 @@
 import { input, InputError, parseInputs, type Platform } from '@azpn/core';
 import { createArmClients, type ArmClients } from './clients.js';
-import { resolveCloud, type CloudDefinition } from './cloud.js';
+import { checkCloudInput, resolveCloud, type CloudDefinition } from './cloud.js';
 import type { AutomaticCredentialKind, CredentialConfig, SelectedCredential } from './credentials.js';
 import { createCredential, credentialConfigFromServiceConnection } from './credentials.js';
 import { azureMessages } from './messages.js';
@@ -40,6 +40,8 @@ function credentialFor(
   raw: ReturnType<typeof parseConnectionInputs>,
   platform: Platform,
 ): { credential: CredentialConfig; subscriptionId?: string } {
+  if (raw.auth === 'azure-devops' && platform.context.platform !== 'azure-devops')
+    throw new InputError('auth', azureMessages.azureDevOpsAuthOnGitHub());
   if (raw.serviceConnection && (raw.auth === 'auto' || raw.auth === 'azure-devops')) {
     if (platform.context.platform !== 'azure-devops') {
       throw new InputError('azure-subscription', azureMessages.serviceConnectionOnGitHub());
@@ -65,10 +67,9 @@ function credentialFor(
         },
       };
     case 'azure-devops':
-      throw new InputError(
-        'azure-subscription',
-        azureMessages.connectionFieldRequired('azure-subscription', raw.auth),
-      );
+      if (platform.context.platform !== 'azure-devops')
+        throw new InputError('auth', azureMessages.azureDevOpsAuthOnGitHub());
+      throw new InputError('azure-subscription', azureMessages.serviceConnectionRequired());
     case 'azure-cli':
       return {
         credential: raw.tenantId ? { kind: 'azure-cli', tenantId: raw.tenantId } : { kind: 'azure-cli' },
@@ -99,6 +100,7 @@ function parseConnectionInputs(platform: Platform) {
  */
 export function readAzureConnection(platform: Platform): AzureConnection {
   const raw = parseConnectionInputs(platform);
+  if (raw.cloud !== undefined) checkCloudInput(raw.cloud);
   if (raw.clientSecret) platform.secrets.mask(raw.clientSecret);
   const { credential, subscriptionId } = credentialFor(raw, platform);
   const subscription = raw.subscriptionId ?? subscriptionId;

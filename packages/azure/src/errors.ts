@@ -37,7 +37,15 @@ export interface DescribeOptions {
    * `clients.lastResponse()?.correlationId`.
    */
   correlationId?: string;
+  /**
+   * The body of the failed answer, for errors that lost it: a long-running operation that failed at once (a
+   * validation answered 400) reaches the caller as "The long-running operation has failed", without ARM's error
+   * tree. `clients.lastResponse()?.errorBody`.
+   */
+  errorBody?: string;
 }
+
+const bareOperationFailure = /^The long-running operation has failed\.?$/;
 
 /**
  * Reads any error an Azure call can raise: a RestError from an SDK client (ARM error body, correlation id
@@ -45,7 +53,11 @@ export interface DescribeOptions {
  * mismatches), a network or TLS failure, or a {@link UserFacingError} this package already phrased.
  */
 export function describeAzureError(error: unknown, options: DescribeOptions = {}): AzureErrorDescription {
-  const described = describe(error);
+  const tree =
+    error instanceof Error && bareOperationFailure.test(error.message.trim())
+      ? parseArmError(options.errorBody)
+      : undefined;
+  const described = tree ? fromArmTree(tree, undefined, undefined) : describe(error);
   if (!described.correlationId && options.correlationId) described.correlationId = options.correlationId;
   return described;
 }
@@ -76,6 +88,22 @@ export function toUserFacingError(error: unknown, options: DescribeOptions = {})
     ...(d.correlationId ? { correlationId: d.correlationId } : {}),
     cause: error,
   });
+}
+
+/**
+ * ARM's error tree as indented lines, `code: message` each, the root causes deepest: what the log and the summary
+ * show of a failed validation. Empty when `body` is not an ARM error.
+ */
+export function armErrorTreeLines(body: unknown): string[] {
+  const tree = parseArmError(body);
+  if (!tree) return [];
+  const lines: string[] = [];
+  const walk = (node: ArmErrorNode, depth: number) => {
+    lines.push(`${'  '.repeat(depth)}${node.code ? `${node.code}: ` : ''}${node.message}`);
+    for (const child of node.details) walk(child, depth + 1);
+  };
+  walk(tree, 0);
+  return lines;
 }
 
 /** Opens an ARM error body (object or JSON text) into its root causes; empty when it is not an ARM error. */

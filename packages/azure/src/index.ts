@@ -2,7 +2,13 @@
  * `@azpn/azure`: the one place the suite talks to Azure from. It resolves the cloud, builds the credential,
  * builds the SDK clients, waits on long-running operations and turns Azure's errors into sentences.
  */
-export { metadataApiVersion, resolveCloud, resourceManagerScope, wellKnownClouds } from './cloud.js';
+export {
+  checkCloudInput,
+  metadataApiVersion,
+  resolveCloud,
+  resourceManagerScope,
+  wellKnownClouds,
+} from './cloud.js';
 export type { CloudDefinition, CloudSuffixes, ResolveCloudOptions, WellKnownCloudName } from './cloud.js';
 export {
   chooseAutomatically,
@@ -14,7 +20,13 @@ export {
 export type { AutomaticCredentialKind, CredentialConfig, SelectedCredential } from './credentials.js';
 export { createArmClients, userAgentPrefix } from './clients.js';
 export type { ArmClientOptions, ArmClients, ArmExchange } from './clients.js';
-export { armErrorCauses, describeAzureError, formatAzureError, toUserFacingError } from './errors.js';
+export {
+  armErrorCauses,
+  armErrorTreeLines,
+  describeAzureError,
+  formatAzureError,
+  toUserFacingError,
+} from './errors.js';
 export type { AzureErrorDescription, AzureErrorDetail, DescribeOptions } from './errors.js';
 export { failedDeploymentOperations } from './deployment-operations.js';
 export type { FailedOperation } from './deployment-operations.js';
@@ -23,7 +35,10 @@ export type { PollBackoff } from './progress.js';
 export type { ProgressPoller } from './progress.js';
 export { azureMessages } from './messages.js';
 export { azpnVersion } from './version.js';
-export { parseResourceGroupResourceId } from './resource-id.js';
+export { parseResourceGroupResourceId, resourceGroupResourceIdProblem } from './resource-id.js';
+export { namedResourceTypes, resourceNameProblem } from './resource-names.js';
+export type { NamedResourceKind } from './resource-names.js';
+export { checkResourceName, optionalResourceNameInput, resourceNameInput } from './name-inputs.js';
 export type { ResourceGroupResource } from './resource-id.js';
 export { azureConnectionInputs, openAzure, readAzureConnection } from './connection.js';
 export type { AzureConnection, OpenAzure } from './connection.js';

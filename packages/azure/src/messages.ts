@@ -1,3 +1,5 @@
+import { quoteValue } from '@azpn/core';
+
 /**
  * Every sentence this package shows a user, as functions, so the Azure DevOps side can localise them and
  * tests can name them. Each says what is wrong and what to do.
@@ -6,9 +8,11 @@ export const azureMessages = {
   cloudEmpty: () =>
     'Input cloud is empty: use AzureCloud, AzureUSGovernment, AzureChinaCloud or the https URL of a resource manager.',
   cloudUnknown: (value: string) =>
-    `Input cloud is "${value}", which is neither a known cloud nor a URL: use AzureCloud, AzureUSGovernment, AzureChinaCloud or the https URL of a resource manager.`,
+    `Input cloud is ${quoteValue(value)}, which is neither a known cloud nor a URL: use AzureCloud, AzureUSGovernment, AzureChinaCloud or the https URL of a resource manager.`,
   cloudNotHttps: (value: string) =>
-    `Input cloud is "${value}", which is not an https URL: a resource manager is only reachable over https, so give its https:// address.`,
+    `Input cloud is ${quoteValue(value)}, which is not an https URL: a resource manager is only reachable over https, so give its https:// address.`,
+  cloudUrlExtras: (value: string) =>
+    `Input cloud is ${quoteValue(value)}, which has a user name, a query, a fragment or a space: give only the https:// address of the resource manager, such as https://management.local.azurestack.external.`,
   cloudUnreachable: (url: string, detail: string) =>
     `Input cloud points at ${url}, but its metadata could not be fetched (${detail}): check the address and that the runner can reach it.`,
   cloudUntrusted: (url: string, code: string) =>
@@ -40,7 +44,11 @@ export const azureMessages = {
   subscriptionRequired: () =>
     'Input required and not supplied: subscription-id. Set it to the id of the subscription to work in (or name an Azure DevOps service connection that carries one).',
   serviceConnectionNotFound: (name: string) =>
-    `Input azure-subscription names the service connection "${name}", which this job was not given: authorise the pipeline to use it, or fix the name.`,
+    `Input azure-subscription names the service connection ${quoteValue(name)}, which this job was not given: authorise the pipeline to use it, or fix the name.`,
+  serviceConnectionRequired: () =>
+    'Input required and not supplied: azure-subscription. Sign-in with auth azure-devops needs it: set it to the name or id of an Azure Resource Manager service connection that uses workload identity federation.',
+  azureDevOpsAuthOnGitHub: () =>
+    'Input auth is "azure-devops", which signs in through an Azure DevOps service connection and works only in an Azure DevOps pipeline: on GitHub use auth github-oidc (or auto) with client-id, tenant-id and subscription-id, and give the job id-token: write.',
   serviceConnectionOnGitHub: () =>
     'Input azure-subscription names an Azure DevOps service connection, which GitHub does not have: remove it and use client-id, tenant-id and subscription-id.',
 } as const;

@@ -121,11 +121,13 @@ describe('createArmClients', () => {
       status: 403,
       correlationId: '2d4f6a8c-1111-4222-8333-944455556666',
     });
+    // The response body (ARM's error) is kept at debug; the request body, which can carry parameters, never.
     const debug = log.lines.filter((l) => l.level === 'debug').map((l) => l.message);
-    expect(debug.some((m) => m.startsWith('request body: ') && m.includes('net-team-marker'))).toBe(true);
-    expect(
-      log.lines.filter((l) => l.level !== 'debug').some((l) => l.message.includes('net-team-marker')),
-    ).toBe(false);
+    expect(debug.some((m) => m.startsWith('response body: ') && m.includes('AuthorizationFailed'))).toBe(
+      true,
+    );
+    expect(log.lines.some((l) => l.message.includes('net-team-marker'))).toBe(false);
+    expect(clients.lastResponse()?.errorBody).toContain('AuthorizationFailed');
   });
 
   it('names the host whose certificate is not trusted when the cloud carries no CA', async () => {

@@ -112,6 +112,42 @@ describe('readAzureConnection', () => {
   });
 });
 
+describe('readAzureConnection guidance', () => {
+  it('auth azure-devops on a GitHub runner says it needs an Azure DevOps pipeline, not a client secret', () => {
+    const { platform } = createMemoryPlatform({
+      inputs: { auth: 'azure-devops', 'subscription-id': subscription },
+    });
+    const { input, message } = failure(() => readAzureConnection(platform));
+    expect(input).toBe('auth');
+    expect(message).toMatch(/^Input auth is "azure-devops", which .* works only in an Azure DevOps pipeline/);
+    expect(message).not.toMatch(/secret/i);
+  });
+
+  it('auth azure-devops on the agent without a connection asks for the service connection', () => {
+    const { platform } = createMemoryPlatform({
+      platform: 'azure-devops',
+      inputs: { auth: 'azure-devops', 'subscription-id': subscription },
+    });
+    const { input, message } = failure(() => readAzureConnection(platform));
+    expect(input).toBe('azure-subscription');
+    expect(message).toContain('Azure Resource Manager service connection');
+    expect(message).not.toMatch(/secret/i);
+  });
+
+  it.each([
+    ['ftp://arm.local', /not an https URL/],
+    ['https://user:pw@arm.local', /user name, a query, a fragment/],
+    ['https://arm.local/?api-version=1', /user name, a query, a fragment/],
+    [`AzureCloud${'x'.repeat(150_000)}`, /\(150010 characters\)/],
+  ])('refuses the cloud %j while reading the inputs, before any call', (cloud, problem) => {
+    const { platform } = createMemoryPlatform({ inputs: { cloud, 'subscription-id': subscription } });
+    const { input, message } = failure(() => readAzureConnection(platform));
+    expect(input).toBe('cloud');
+    expect(message).toMatch(problem);
+    expect(message.length).toBeLessThan(600);
+  });
+});
+
 describe('openAzure', () => {
   it('answers clients for another subscription, signed in the same way, built once per subscription', async () => {
     const other = '0f0f0f0f-1111-2222-3333-444444444444';

@@ -36,6 +36,20 @@ export interface BicepRun {
   stderr: string;
 }
 
+/**
+ * No usable Bicep CLI: the one the user named does not run (`named`), or none was found. The sentence says what
+ * to do; it is the user's to fix, not a bug.
+ */
+export class BicepUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly named: boolean,
+  ) {
+    super(message);
+    this.name = 'BicepUnavailableError';
+  }
+}
+
 const installHint =
   'No Bicep CLI found: install it (https://aka.ms/bicep/install, or `az bicep install`), put `bicep` on the PATH, or run `npm run setup`.';
 
@@ -98,8 +112,9 @@ export async function findBicep(options: FindBicepOptions = {}): Promise<BicepCl
   if (options.path !== undefined) {
     const named = await probe(resolve(options.path), 'standalone', 'user');
     if (!named) {
-      throw new Error(
-        `The Bicep CLI at ${options.path} does not run \`--version\`: give the path to a bicep executable.`,
+      throw new BicepUnavailableError(
+        `The Bicep CLI at ${options.path} does not run \`--version\`: give the path to a bicep executable, or leave it unset to use bicep on the PATH.`,
+        true,
       );
     }
     return named;
@@ -115,7 +130,7 @@ export async function findBicep(options: FindBicepOptions = {}): Promise<BicepCl
     const found = await probe(candidate, 'az', 'az');
     if (found) return found;
   }
-  throw new Error(installHint);
+  throw new BicepUnavailableError(installHint, false);
 }
 
 /**

@@ -119,19 +119,22 @@ export const input = {
   yaml<T>(name: string, shape: (value: unknown) => ShapeResult<T>, fallback: T): InputSpec<T> {
     return spec(name, (raw) => {
       if (raw === undefined) return fallback;
-      let value: unknown;
-      try {
-        value = parseYamlText(raw);
-      } catch (error) {
-        const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new InputError(name, messages.inputNotYaml(name, detail ?? 'unreadable'));
-      }
-      const checked = shape(value);
+      const checked = shape(parseYamlInput(name, raw));
       if (!checked.ok) throw new InputError(name, messages.inputYamlShape(name, checked.expected));
       return checked.value;
     });
   },
 };
+
+/** Parses YAML text, naming the input when it is not YAML. */
+export function parseYamlInput(name: string, raw: string): unknown {
+  try {
+    return parseYamlText(raw);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(name, messages.inputNotYaml(name, detail || 'unreadable'));
+  }
+}
 
 /** The typed config a set of specs describes. */
 export type ConfigOf<S extends Record<string, InputSpec<unknown>>> = {

@@ -21,9 +21,16 @@ export interface OutputSetter {
   set(name: string, value: string, options?: OutputOptions): void;
 }
 
-/** Registers values that must never appear in logs. */
+/** Registers values that must never appear in logs, summaries, outputs or comments, in any form. */
 export interface SecretMasker {
+  /** Registers `value` and every form it can be printed in (JSON-escaped, per line, URL-encoded, …). */
   mask(value: string): void;
+  /**
+   * `text` with every registered form of every secret replaced by `***`. The platform already applies it to
+   * what it writes (log lines, summaries, failures); use it for text that leaves by another way, such as a
+   * pull-request comment.
+   */
+  redact(text: string): string;
 }
 
 /** Log lines, warnings and collapsible groups. */
@@ -76,7 +83,11 @@ export interface RunContext {
   pullRequest?: number;
   ref?: string;
   sha?: string;
-  workspace?: string;
+  /**
+   * The repository checkout every file input must stay inside: `GITHUB_WORKSPACE`, `BUILD_SOURCESDIRECTORY`,
+   * or the working directory where the platform names none.
+   */
+  workspace: string;
   /** A directory the step may write temporary files to. */
   tempDir: string;
 }

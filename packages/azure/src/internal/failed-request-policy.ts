@@ -1,4 +1,4 @@
-import type { PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Logger } from '@azpn/core';
 
 /** A request and the status it got, as `lastResponse()` reports it. */
@@ -8,12 +8,18 @@ export interface ArmExchange {
   status: number;
   /** `x-ms-correlation-request-id` ARM answered with, when it did. */
   correlationId?: string;
+  /**
+   * The body of a failed answer (HTTP 400 and above), which holds ARM's error tree: a long-running operation that
+   * fails at once (a validation answered 400) reaches the caller with none of it.
+   */
+  errorBody?: string;
 }
 
 /**
  * Runs once per attempt (after the retry policy), so a 429 the SDK retries is logged as well as the final
- * failure. Every exchange is recorded; failures are logged, bodies only at debug (a deployment's request
- * body can hold secure parameters).
+ * failure. Every exchange is recorded; failures are logged, the response body only at debug. Request bodies are
+ * never logged, not even at debug: a deployment's carries its parameters, secure ones included, and a container
+ * group's its secure environment.
  */
 export function failedRequestPolicy(log: Logger, record: (exchange: ArmExchange) => void): PipelinePolicy {
   return {
@@ -26,6 +32,7 @@ export function failedRequestPolicy(log: Logger, record: (exchange: ArmExchange)
         url: request.url,
         status: response.status,
         ...(correlationId ? { correlationId } : {}),
+        ...errorBodyOf(response.status, response.bodyAsText),
       };
       record(failure);
       if (response.status < 400) return response;
@@ -36,14 +43,29 @@ export function failedRequestPolicy(log: Logger, record: (exchange: ArmExchange)
       log.debug(
         `${failure.method} ${failure.url} answered HTTP ${failure.status}${correlationId ? ` (correlation id ${correlationId})` : ''}`,
       );
-      const body = requestBody(request);
-      if (body) log.debug(`request body: ${body}`);
       if (response.bodyAsText) log.debug(`response body: ${response.bodyAsText}`);
       return response;
     },
   };
 }
 
-function requestBody(request: PipelineRequest): string | undefined {
-  return typeof request.body === 'string' ? request.body : undefined;
+/**
+ * The error body of an answer: a failed request's body, or a long-running operation's status that says it
+ * failed (`{ "status": "Failed", "error": … }`), which the SDK turns into an error without it.
+ */
+function errorBodyOf(status: number, body: string | null | undefined): { errorBody?: string } {
+  if (!body) return {};
+  if (status >= 400) return { errorBody: body };
+  if (!body.includes('"Failed"')) return {};
+  try {
+    const parsed = JSON.parse(body) as {
+      status?: unknown;
+      error?: unknown;
+      properties?: { error?: unknown };
+    };
+    const error = parsed.error ?? parsed.properties?.error;
+    return parsed.status === 'Failed' && error ? { errorBody: JSON.stringify({ error }) } : {};
+  } catch {
+    return {};
+  }
 }

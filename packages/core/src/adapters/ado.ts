@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import type { Platform, RunContext, ServiceConnection } from '../ports.js';
+import { SecretRegistry } from '../secret-forms.js';
 
 /**
  * Task input names must match `^[A-Za-z][A-Za-z0-9]*$`, so the manifests spell `resource-group` as
@@ -30,7 +31,8 @@ function runContext(): RunContext {
     pullRequest: pr ? Number(pr) : undefined,
     ref: variable('Build.SourceBranch'),
     sha: variable('Build.SourceVersion'),
-    workspace: variable('Build.SourcesDirectory') ?? variable('System.DefaultWorkingDirectory'),
+    workspace:
+      variable('Build.SourcesDirectory') ?? variable('System.DefaultWorkingDirectory') ?? process.cwd(),
     tempDir: variable('Agent.TempDirectory') ?? tmpdir(),
   };
 }
@@ -72,19 +74,41 @@ function serviceConnection(idOrInput: string, env: NodeJS.ProcessEnv): ServiceCo
  */
 export function createAzureDevOpsPlatform(env: NodeJS.ProcessEnv = process.env): Platform {
   const context = runContext();
+  // Every form of every secret is registered with the agent and redacted here as well, before it is written.
+  const registry = new SecretRegistry();
+  // The agent takes no multi-line secret: each line of such a form is registered instead (the single-line,
+  // escaped forms of the whole value are registered as they are).
+  const mask = (value: string) =>
+    registry
+      .register(value)
+      .flatMap((form) => form.split(/\r?\n/))
+      .filter((line) => line.trim() !== '')
+      .forEach((line) => tl.setSecret(line));
+  const clean = (text: string) => registry.redact(text);
   return {
     inputs: { read: (name) => agentEnvironment[agentInputKey(adoName(name))]?.trim() || undefined },
     outputs: {
-      set: (name, value, options) => tl.setVariable(adoName(name), value, options?.secret ?? false, true),
+      set(name, value, options) {
+        // An output that carries a secret is a secret variable, whatever the caller said.
+        const secret = (options?.secret ?? false) || registry.holdsSecret(value);
+        if (secret) mask(value);
+        if (secret && /[\r\n]/.test(value)) {
+          tl.warning(
+            `Output ${name} is a secret of several lines, which Azure DevOps cannot hold in a secret variable: it is not published.`,
+          );
+          return;
+        }
+        tl.setVariable(adoName(name), value, secret, true);
+      },
     },
-    secrets: { mask: (value) => tl.setSecret(value) },
+    secrets: { mask, redact: clean },
     log: {
-      debug: (message) => tl.debug(message),
-      info: (message) => console.log(message),
-      warning: (message) => tl.warning(message),
-      error: (message) => tl.error(message),
+      debug: (message) => tl.debug(clean(message)),
+      info: (message) => console.log(clean(message)),
+      warning: (message) => tl.warning(clean(message)),
+      error: (message) => tl.error(clean(message)),
       async group(title, body) {
-        console.log(`##[group]${title}`);
+        console.log(`##[group]${clean(title)}`);
         try {
           return await body();
         } finally {
@@ -99,13 +123,13 @@ export function createAzureDevOpsPlatform(env: NodeJS.ProcessEnv = process.env):
     summary: {
       async append(markdown) {
         const file = join(context.tempDir, `azpn-summary-${randomUUID()}.md`);
-        writeFileSync(file, markdown);
+        writeFileSync(file, clean(markdown));
         tl.uploadSummary(file);
       },
     },
     result: {
-      fail: (message) => tl.setResult(tl.TaskResult.Failed, message),
-      succeedWithIssues: (message) => tl.setResult(tl.TaskResult.SucceededWithIssues, message),
+      fail: (message) => tl.setResult(tl.TaskResult.Failed, clean(message)),
+      succeedWithIssues: (message) => tl.setResult(tl.TaskResult.SucceededWithIssues, clean(message)),
     },
     context,
     identity: {

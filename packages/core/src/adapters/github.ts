@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as core from '@actions/core';
 import type { Platform, RunContext } from '../ports.js';
+import { SecretRegistry } from '../secret-forms.js';
 
 /** The pull request number of a `pull_request*` event, read from the runner's event payload. */
 function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
@@ -26,7 +27,7 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
     pullRequest: pullRequestNumber(env),
     ref: env.GITHUB_REF,
     sha: env.GITHUB_SHA,
-    workspace: env.GITHUB_WORKSPACE,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
     tempDir: env.RUNNER_TEMP ?? tmpdir(),
   };
 }
@@ -35,22 +36,27 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
  * The GitHub Actions platform, over `@actions/core`: inputs from `INPUT_*`, outputs and state through the
  * runner's files, masks and groups through workflow commands, the job summary through `GITHUB_STEP_SUMMARY`.
  */
-export function createGithubPlatform(env: NodeJS.ProcessEnv = process.env): Platform {
+export function createGitHubPlatform(env: NodeJS.ProcessEnv = process.env): Platform {
+  // Every form of every secret is registered with the runner and redacted here as well, before it is written.
+  const registry = new SecretRegistry();
+  const mask = (value: string) => registry.register(value).forEach((form) => core.setSecret(form));
+  const clean = (text: string) => registry.redact(text);
   return {
     inputs: { read: (name) => core.getInput(name) || undefined },
     outputs: {
       set(name, value, options) {
-        if (options?.secret) core.setSecret(value);
+        // An output that carries a secret is a secret output, whatever the caller said.
+        if (options?.secret || registry.holdsSecret(value)) mask(value);
         core.setOutput(name, value);
       },
     },
-    secrets: { mask: (value) => core.setSecret(value) },
+    secrets: { mask, redact: clean },
     log: {
-      debug: (message) => core.debug(message),
-      info: (message) => core.info(message),
-      warning: (message) => core.warning(message),
-      error: (message) => core.error(message),
-      group: (title, body) => core.group(title, body),
+      debug: (message) => core.debug(clean(message)),
+      info: (message) => core.info(clean(message)),
+      warning: (message) => core.warning(clean(message)),
+      error: (message) => core.error(clean(message)),
+      group: (title, body) => core.group(clean(title), body),
     },
     state: {
       save: (name, value) => core.saveState(name, value),
@@ -59,12 +65,12 @@ export function createGithubPlatform(env: NodeJS.ProcessEnv = process.env): Plat
     summary: {
       async append(markdown) {
         if (!env.GITHUB_STEP_SUMMARY) return;
-        await core.summary.addRaw(markdown).write();
+        await core.summary.addRaw(clean(markdown)).write();
       },
     },
     result: {
-      fail: (message) => core.setFailed(message),
-      succeedWithIssues: (message) => core.warning(message),
+      fail: (message) => core.setFailed(clean(message)),
+      succeedWithIssues: (message) => core.warning(clean(message)),
     },
     context: runContext(env),
     identity: {
@@ -74,3 +80,6 @@ export function createGithubPlatform(env: NodeJS.ProcessEnv = process.env): Plat
     now: () => performance.now(),
   };
 }
+
+/** @deprecated The old spelling of {@link createGitHubPlatform}, kept while other branches move over. */
+export const createGithubPlatform = createGitHubPlatform;

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import type { Platform, RunContext, ServiceConnection } from '../ports.js';
+import { SecretRegistry } from '../secret-forms.js';
 
 /** What an in-memory platform recorded, for assertions in unit tests of action logic. */
 export interface MemoryRecord {
@@ -32,22 +33,32 @@ export function createMemoryPlatform(options: MemoryPlatformOptions = {}): {
 } {
   const record: MemoryRecord = { outputs: {}, masks: [], logs: [], state: { ...options.state }, summary: [] };
   let clock = 0;
+  // Redacts as the real adapters do, so that a unit test sees what a runner's log would hold.
+  const registry = new SecretRegistry();
+  const mask = (value: string) => {
+    record.masks.push(value);
+    registry.register(value);
+  };
+  const clean = (text: string) => registry.redact(text);
+  const log = (level: MemoryRecord['logs'][number]['level']) => (message: string) =>
+    void record.logs.push({ level, message: clean(message) });
   const platform: Platform = {
     inputs: { read: (name) => options.inputs?.[name]?.trim() || undefined },
     outputs: {
       set(name, value, opts) {
-        if (opts?.secret) record.masks.push(value);
-        record.outputs[name] = { value, secret: opts?.secret ?? false };
+        const secret = (opts?.secret ?? false) || registry.holdsSecret(value);
+        if (secret) mask(value);
+        record.outputs[name] = { value, secret };
       },
     },
-    secrets: { mask: (value) => void record.masks.push(value) },
+    secrets: { mask, redact: clean },
     log: {
-      debug: (message) => void record.logs.push({ level: 'debug', message }),
-      info: (message) => void record.logs.push({ level: 'info', message }),
-      warning: (message) => void record.logs.push({ level: 'warning', message }),
-      error: (message) => void record.logs.push({ level: 'error', message }),
+      debug: log('debug'),
+      info: log('info'),
+      warning: log('warning'),
+      error: log('error'),
       async group(title, body) {
-        record.logs.push({ level: 'group', message: title });
+        log('group')(title);
         return body();
       },
     },
@@ -55,12 +66,17 @@ export function createMemoryPlatform(options: MemoryPlatformOptions = {}): {
       save: (name, value) => void (record.state[name] = value),
       get: (name) => record.state[name],
     },
-    summary: { append: async (markdown) => void record.summary.push(markdown) },
+    summary: { append: async (markdown) => void record.summary.push(clean(markdown)) },
     result: {
-      fail: (message) => void (record.failure = message),
-      succeedWithIssues: (message) => void (record.issues = message),
+      fail: (message) => void (record.failure = clean(message)),
+      succeedWithIssues: (message) => void (record.issues = clean(message)),
     },
-    context: { platform: options.platform ?? 'github', tempDir: tmpdir(), ...options.context },
+    context: {
+      platform: options.platform ?? 'github',
+      tempDir: tmpdir(),
+      workspace: process.cwd(),
+      ...options.context,
+    },
     identity: options.identity ?? {},
     serviceConnection: (idOrInput) => {
       const id = options.inputs?.[idOrInput] ?? idOrInput;

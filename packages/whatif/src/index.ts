@@ -1,0 +1,25 @@
+/**
+ * `@azpn/whatif`: what-if changes as the actions show them. Counting and rendering (log lines, a markdown table),
+ * and redaction of every value that is not provably public, driven by an analysis of where a compiled
+ * template's secure values flow. Deploy, preview and drift-check share it.
+ *
+ * The order callers follow: `redactChanges` first (nothing unredacted is rendered), then the noise rules and
+ * drift classification (to come, as `ChangeFilter`s over the redacted changes), then rendering.
+ */
+import type { ResourceChange } from './changes.js';
+
+export { changeCounts, describeResource, hasChanges, isChanging } from './changes.js';
+export type { PropertyChange, ResourceChange } from './changes.js';
+export { changeLines, leafChanges, whatIfTable } from './rendering.js';
+export { redactChanges, redactedValue } from './redaction.js';
+export type { RedactionSources } from './redaction.js';
+export { secureFlow } from './secure-flow.js';
+export type { SecureFlow, SecureProperty } from './secure-flow.js';
+export { expressionReferences } from './expression-references.js';
+export type { ExpressionReferences } from './expression-references.js';
+
+/**
+ * The seam for the noise rules and drift classification that come next: a step over the redacted changes that
+ * drops a change (noise), or answers it reduced (a change with noisy properties removed).
+ */
+export type ChangeFilter = (change: ResourceChange) => ResourceChange | undefined;
