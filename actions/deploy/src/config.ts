@@ -179,7 +179,7 @@ function stackOf(
   templateFile: string | undefined,
 ): StackSettings | undefined {
   if (raw.type === 'deployment') {
-    refuseStackInputs(platform.inputs);
+    refuseStackInputs(raw);
     return undefined;
   }
   if (raw.deploymentName !== undefined)

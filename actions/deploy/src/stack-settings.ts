@@ -1,4 +1,4 @@
-import { input, InputError, quoteValue, type InputReader } from '@azpn/core';
+import { input, InputError, quoteValue } from '@azpn/core';
 
 /** What becomes of resources a stack stops managing, as `az stack` and bicep-deploy name the choices. */
 export const unmanageChoices = ['detachAll', 'deleteResources', 'deleteAll'] as const;
@@ -34,18 +34,31 @@ export const stackInputs = {
   bypass: input.boolean('bypass-stack-out-of-sync-error', { default: false }),
 };
 
-/** The names of the stack-only inputs, which a plain deployment refuses rather than ignores. */
-export const stackInputNames = Object.values(stackInputs).map((spec) => spec.name);
-
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An RBAC action: `Namespace/type[/…]/verb`, `*` allowed in any segment. */
 const rbacAction = /^[A-Za-z0-9.*]+(\/[A-Za-z0-9.*]+)+$/;
 /** The stacks API's name rule (`deploymentStackName`): 1 to 90 letters, digits, `-_.()`. */
 const stackName = /^[-\p{L}\p{Mn}\p{Nd}\p{Pc}.()]{1,90}$/u;
 
-/** Refuses a stack-only input set for a plain deployment, naming it. */
-export function refuseStackInputs(reader: InputReader): void {
-  const set = stackInputNames.find((name) => reader.read(name) !== undefined);
+type StackInputValues = { [K in keyof typeof stackInputs]: ReturnType<(typeof stackInputs)[K]['parse']> };
+
+/** The stack inputs a value other than their default was given to (runners pass defaults as if given). */
+function changedStackInputs(raw: StackInputValues): string[] {
+  const changed: [string, boolean][] = [
+    ['stack-name', raw.stackName !== undefined],
+    ['action-on-unmanage', raw.unmanage !== 'detachAll'],
+    ['deny-settings-mode', raw.denyMode !== 'none'],
+    ['deny-settings-excluded-principals', raw.excludedPrincipals.length > 0],
+    ['deny-settings-excluded-actions', raw.excludedActions.length > 0],
+    ['deny-settings-apply-to-child-scopes', raw.applyToChildScopes],
+    ['bypass-stack-out-of-sync-error', raw.bypass],
+  ];
+  return changed.filter(([, set]) => set).map(([name]) => name);
+}
+
+/** Refuses a stack-only input set (to other than its default) for a plain deployment, naming it. */
+export function refuseStackInputs(raw: StackInputValues): void {
+  const set = changedStackInputs(raw)[0];
   if (set !== undefined)
     throw new InputError(
       set,
@@ -118,10 +131,7 @@ function checkExclusions(raw: {
 }
 
 /** Reads a stack's settings from the stack inputs, checked as the stacks API checks them. */
-export function readStackSettings(
-  raw: { [K in keyof typeof stackInputs]: ReturnType<(typeof stackInputs)[K]['parse']> },
-  templateFile: string | undefined,
-): StackSettings {
+export function readStackSettings(raw: StackInputValues, templateFile: string | undefined): StackSettings {
   const deletes = { detachAll: 'detach', deleteResources: 'delete', deleteAll: 'delete' } as const;
   checkExclusions(raw);
   return {
