@@ -11,6 +11,7 @@ import {
   defaultIds,
   defaultScenario,
   githubRunnerEnvironment,
+  LocalCloudAdmin,
   startLocalCloud,
   trustCloudCa,
   type LocalCloud,
@@ -228,6 +229,31 @@ describe('deploy a deployment stack (GitHub runner)', () => {
       'deny-settings-mode': 'denyWriteAndDelete',
     });
     expect(update.errors).toEqual([]);
+  });
+});
+
+describe('a deployment stack that fails', () => {
+  it('names the resource at fault, from the operations of the deployment the stack ran', async () => {
+    await new LocalCloudAdmin(local.cloud).addFault({
+      method: 'PUT',
+      pathPattern: 'userAssignedIdentities/app-id',
+      count: 1,
+      failLongRunning: { code: 'QuotaExceeded', message: 'No more identities in this subscription.' },
+    });
+    const step = await deployStep({
+      template: stackApp,
+      type: 'stack',
+      'stack-name': 'broken',
+      'resource-group': 'rg-stack-broken',
+      location: 'westeurope',
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.errors).toEqual([
+      expect.stringMatching(
+        /^Stack broken failed: Microsoft\.ManagedIdentity\/userAssignedIdentities app-id: QuotaExceeded: No more identities in this subscription\..*correlation id/is,
+      ),
+    ]);
+    expect(step.summary).toContain('Stack broken failed');
   });
 });
 
