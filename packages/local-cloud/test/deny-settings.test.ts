@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -237,7 +237,7 @@ describe('deny settings of a deployment stack', () => {
 });
 
 describe('a stack kept in the snapshot file', () => {
-  it('keeps its resources and its deny assignments across a restart of the cloud', async () => {
+  it('keeps its resources and its deny assignments across a restart, and none of its secure values', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'azpn-stacks-'));
     const snapshotFile = join(dir, 'snapshot.json');
     try {
@@ -252,17 +252,23 @@ describe('a stack kept in the snapshot file', () => {
       ).resourceGroups.createOrUpdate('rg-kept', {
         location: 'westeurope',
       });
-      await new DeploymentStacksClient(
-        access.credential,
-        sub,
-        access.options,
-      ).deploymentStacks.beginCreateOrUpdateAtResourceGroupAndWait(
+      const secret = 'stack-secret-"quoted"\\-9f2c';
+      const template = groupTemplate(true) as { parameters: Record<string, unknown> };
+      template.parameters.token = { type: 'securestring' };
+      const body = denied({ mode: 'denyDelete' }, template);
+      body.properties!.parameters = { token: { value: secret } };
+      const stacksClient = new DeploymentStacksClient(access.credential, sub, access.options);
+      const created = await stacksClient.deploymentStacks.beginCreateOrUpdateAtResourceGroupAndWait(
         'rg-kept',
         'kept',
-        denied({ mode: 'denyDelete' }),
+        body,
         poll,
       );
+      expect(created.properties?.parameters).toEqual({ token: {} });
       await cloud.stop();
+      const saved = await readFile(snapshotFile, 'utf8');
+      expect(saved).toContain('"deployment-stacks"');
+      expect(saved).not.toContain('stack-secret');
       cloud = await startLocalCloud({ scenario: stackScenario(), snapshotFile });
       trustCloudCa(cloud.cloud.caPem);
       access = cloudSdkAccess(cloud.cloud);

@@ -6,7 +6,14 @@ import { normaliseLocation } from '../../arm/resource-groups.js';
 import { withoutNullMembers } from '../../arm/null-members.js';
 import type { DeploymentCaller, ProviderError } from '../../arm-calls/call-provider.js';
 import { readStackRequest, type StackRequest } from './stack-request.js';
-import { isRunning, stackBody, stacksOf, type ActionOnUnmanage, type StackRecord } from './stack-record.js';
+import {
+  isRunning,
+  reportedParameters,
+  stackBody,
+  stacksOf,
+  type ActionOnUnmanage,
+  type StackRecord,
+} from './stack-record.js';
 import { startStackOperation } from './stack-operation.js';
 import { deleteStack, runStack, type StackRun } from './stack-run.js';
 import { validateStackDeployment } from './stack-deployment.js';
@@ -126,6 +133,7 @@ function newRecord(
 
 function failedRun(run: StackRun): (error: unknown) => void {
   return (error) => {
+    run.record.parameters = reportedParameters(run.record);
     run.record.state = 'failed';
     run.record.error = { code: 'InternalServerError', message: (error as Error).message };
     run.operation.status = 'failed';

@@ -87,8 +87,11 @@ export function isRunning(record: StackRecord): boolean {
 
 const secureTypes = new Set(['securestring', 'secureobject']);
 
-/** The parameters as the stack's GET answers them: a secure one without its value. */
-function reportedParameters(record: StackRecord): Record<string, { value?: unknown }> {
+/**
+ * The parameters as the stack's GET answers them, and as the stack keeps them once its deployment has them: a
+ * secure one without its value, so neither an answer nor the snapshot file holds it.
+ */
+export function reportedParameters(record: StackRecord): Record<string, { value?: unknown }> {
   const declared = (record.template.parameters ?? {}) as Record<string, { type?: string }>;
   return Object.fromEntries(
     Object.entries(record.parameters).map(([name, entry]) =>

@@ -4,7 +4,13 @@ import { isoDuration } from '../../arm/iso-duration.js';
 import { failedResourcesOf, newDeploymentId, runStackDeployment } from './stack-deployment.js';
 import { releaseResources, type Released } from './stack-release.js';
 import type { StackOperation } from './stack-operation.js';
-import { stacksOf, type ActionOnUnmanage, type ManagedResource, type StackRecord } from './stack-record.js';
+import {
+  reportedParameters,
+  stacksOf,
+  type ActionOnUnmanage,
+  type ManagedResource,
+  type StackRecord,
+} from './stack-record.js';
 
 /** One run of a stack: the cloud, the stack, its operation and the caller it acts for. */
 export interface StackRun {
@@ -68,6 +74,8 @@ export async function runStack(run: StackRun, previous: ManagedResource[]): Prom
   run.operation.status = 'deploying';
   record.deploymentId = newDeploymentId(context, record);
   const deployed = await runStackDeployment(context, caller, record, record.deploymentId);
+  // The deployment has the secure values now; the stack keeps none of them.
+  record.parameters = reportedParameters(record);
   if (deployed.state !== 'Succeeded') {
     const created = deployed.resourceIds.filter((id) => !sameIds(previous.map((p) => p.id))(id));
     record.resources = [...previous, ...created.map((id) => managed(record, id))];
