@@ -40,7 +40,7 @@ describe('deployments at subscription scope', () => {
     const result = await deployments.deployments.createOrUpdateAtSubscriptionScope(
       'landing',
       {
-        location: 'westeurope',
+        location: 'West Europe',
         properties: { mode: 'Incremental', template, parameters: { groupName: { value: 'rg-sub-a' } } },
       },
       poll,
@@ -48,6 +48,7 @@ describe('deployments at subscription scope', () => {
     const sub = local.cloud.subscriptionId;
     expect(result.id).toBe(subPath('landing'));
     expect(result.properties?.provisioningState).toBe('Succeeded');
+    expect(result.location).toBe('westeurope');
     expect(result.properties?.outputs).toEqual({
       vnetId: {
         type: 'String',

@@ -6,7 +6,7 @@ import type { ArmRoute } from '../../arm/arm-provider.js';
 import { armError, methodNotAllowed } from '../../arm/arm-error.js';
 import { checkApiVersion, resourcesApiVersions } from '../../arm/api-versions.js';
 import { acceptOperation, resourceManagerProtocol } from '../../arm/long-running.js';
-import { resourceGroupMissing } from '../../arm/resource-groups.js';
+import { normaliseLocation, resourceGroupMissing } from '../../arm/resource-groups.js';
 import { serveDelete } from '../../arm/resource-delete.js';
 import { firstOf, parseStateFilter } from '../../arm/list-filter.js';
 import type { DeploymentCaller, ProviderError } from './provider-call.js';
@@ -180,7 +180,8 @@ function newRecord(
     name: address.name!,
     subscriptionId: address.subscriptionId,
     resourceGroup: address.resourceGroup ?? '',
-    ...(request.location === undefined ? {} : { location: request.location }),
+    // ARM answers the location as it normalises it (`WestUS` → `westus`).
+    ...(request.location === undefined ? {} : { location: normaliseLocation(request.location) }),
     ...(request.tags === undefined ? {} : { tags: request.tags }),
     mode: request.mode,
     state: 'Accepted',
