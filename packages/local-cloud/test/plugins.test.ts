@@ -283,6 +283,7 @@ describe('a plug-in the cloud is handed (ARM provider and API stand-in in one fo
       'resourceGroups',
       'resources',
       'deployments',
+      'deployment-stacks',
       'issue-tracker',
     ]);
     local = await startLocalCloud({
