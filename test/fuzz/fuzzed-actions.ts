@@ -129,6 +129,26 @@ export function deployAction(template: string): FuzzedAction {
         malformedName(64).filter((n) => !/^[a-z0-9]+\.$/.test(n)),
       ),
       mode: set('mode', notOneOf(['validate', 'what-if', 'deploy'])),
+      scope: set('scope', notOneOf(['resourceGroup', 'subscription'])),
+      type: set('type', notOneOf(['deployment', 'stack'])),
+      // The baseline is a plain deployment, which refuses every stack input naming it; a stack's own checks of
+      // the values (names, GUIDs, RBAC actions, choices) are tested in deploy's config tests.
+      'stack-name': set('stack-name', malformedName(90)),
+      'action-on-unmanage': set('action-on-unmanage', notOneOf([])),
+      'deny-settings-mode': set('deny-settings-mode', notOneOf([])),
+      'deny-settings-excluded-principals': set('deny-settings-excluded-principals', notAGuid),
+      'deny-settings-excluded-actions': set(
+        'deny-settings-excluded-actions',
+        fc.constantFrom('*', 'x', 'a b/c'),
+      ),
+      'deny-settings-apply-to-child-scopes': set(
+        'deny-settings-apply-to-child-scopes',
+        notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),
+      ),
+      'bypass-stack-out-of-sync-error': set(
+        'bypass-stack-out-of-sync-error',
+        notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),
+      ),
       'fail-on-changes': set(
         'fail-on-changes',
         notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),

@@ -1,171 +1,56 @@
-import {
-  formatElapsed,
-  markdownHeading,
-  progressReporter,
-  runStep,
-  UserFacingError,
-  type Platform,
-} from '@azpn/core';
-import { openAzure, pollWithProgress, toUserFacingError, type OpenAzure } from '@azpn/azure';
-import {
-  builtInNoiseRules,
-  changeCounts,
-  changeLines,
-  hasChanges,
-  noiseDetails,
-  setNoiseAside,
-  whatIfTable,
-  type ResourceChange,
-  type SecureFlow,
-} from '@azpn/whatif';
-import { readDeployConfig, type DeployConfig } from './config.js';
-import { explainFailedDeployment, explainRefusedTemplate } from './deployment-failure.js';
-import { changesForMissingGroup, missingGroupSummary } from './missing-group.js';
-import { outputsTable, publishOutputs, type DeploymentOutput } from './outputs.js';
-import { createResourceGroup, findResourceGroup } from './resource-group.js';
-import type { PreparedTemplate } from './template-source.js';
-import { deploymentBody, readyTemplate, redactedChanges, runWhatIf } from './template-what-if.js';
-import { topologyBodies } from './topology-bodies.js';
-import { topologyDiagram } from './topology.js';
+import { progressReporter, runStep, type Platform } from '@azpn/core';
+import { openAzure, toUserFacingError, type AzureConnection, type OpenAzure } from '@azpn/azure';
+import { readActionConfig, type DeployConfig } from './config.js';
+import { runDeployment } from './deployment-run.js';
+import { runStack } from './stack-run.js';
+import { runStackDeletion } from './stack-deletion.js';
+import { readyTemplate } from './template-what-if.js';
 
-/** One run's state: what every stage reads. */
-interface Deployment {
-  config: DeployConfig;
-  prepared: PreparedTemplate;
-  flow: SecureFlow;
-  platform: Platform;
-  progress: (message: string) => void;
-}
-
-/** What-if's changes, redacted before anything renders them. */
-function redacted(run: Deployment, changes: readonly ResourceChange[]): ResourceChange[] {
-  return redactedChanges(run.platform, run.flow, changes);
-}
-
-async function validate(azure: OpenAzure, run: Deployment): Promise<void> {
+/** Signs in and runs `work`; any failure becomes one sentence with the last response's correlation id. */
+async function withAzure(
+  platform: Platform,
+  connection: AzureConnection,
+  work: (azure: OpenAzure) => Promise<void>,
+): Promise<void> {
+  let azure: OpenAzure | undefined;
   try {
-    await azure.clients.deployments.deployments.validate(
-      run.config.resourceGroup,
-      run.config.deploymentName,
-      deploymentBody(run.prepared),
-    );
+    azure = await openAzure(platform, connection);
+    await work(azure);
   } catch (error) {
-    throw await explainRefusedTemplate(error, 'Validation', azure, run.config, run.platform);
-  }
-  run.progress('validation passed');
-}
-
-/** Logs the changes, sets has-changes, and fails (after writing the summary) when fail-on-changes says so. */
-async function reportChanges(run: Deployment, changes: ResourceChange[], summary: string): Promise<void> {
-  const { platform, config } = run;
-  await platform.log.group('What-if', async () => {
-    for (const line of changeLines(changes)) platform.log.info(line);
-  });
-  const changed = hasChanges(changes);
-  platform.outputs.set('has-changes', String(changed));
-  run.progress(`what-if: ${changeCounts(changes)}`);
-  if (changed && config.failOnChanges) {
-    await platform.summary.append(summary);
-    throw new UserFacingError(
-      `What-if found changes (${changeCounts(changes)}) and fail-on-changes is true: review the changes in the job summary, then deploy them or revert the drift.`,
-    );
-  }
-}
-
-/** Validate and what-if against a group that does not exist: nothing is created; the engine predicts. */
-async function previewMissingGroup(run: Deployment): Promise<void> {
-  const { config, platform } = run;
-  const changes = redacted(run, changesForMissingGroup(config, run.prepared));
-  run.progress(`resource group ${config.resourceGroup} does not exist; template evaluated locally`);
-  const summary =
-    missingGroupSummary(config) + `What-if: ${changeCounts(changes)}.\n\n` + whatIfTable(changes);
-  if (config.mode === 'what-if') await reportChanges(run, changes, summary);
-  await platform.summary.append(summary);
-}
-
-async function deploy(azure: OpenAzure, run: Deployment) {
-  const { config, platform } = run;
-  const poller = azure.clients.deployments.deployments.createOrUpdate(
-    config.resourceGroup,
-    config.deploymentName,
-    deploymentBody(run.prepared),
-  );
-  try {
-    // ARM sends deployments no Retry-After: read the status less often as the deployment ages.
-    return await pollWithProgress(poller, `deployment ${config.deploymentName}`, platform, undefined, {
-      firstMs: 1000,
-      factor: 1.5,
-      maxMs: 10_000,
+    const last = azure?.clients.lastResponse();
+    throw toUserFacingError(error, {
+      ...(last?.correlationId ? { correlationId: last.correlationId } : {}),
+      ...(last?.errorBody ? { errorBody: last.errorBody } : {}),
     });
-  } catch (error) {
-    throw await explainFailedDeployment(error, azure, config, platform);
   }
 }
 
-/** Validate → what-if → deploy against an existing group (created first in deploy mode only). */
-async function runMode(azure: OpenAzure, run: Deployment, started: number): Promise<void> {
-  const { config, platform } = run;
-  platform.outputs.set('deployment-name', config.deploymentName);
-  const location = await findResourceGroup(azure, config.resourceGroup);
-  if (location === undefined && config.mode !== 'deploy') return previewMissingGroup(run);
-  if (location === undefined) await createResourceGroup(azure, config, platform);
-  await validate(azure, run);
-  if (config.mode === 'validate') {
-    await platform.summary.append(
-      markdownHeading(`Validated ${config.deploymentName}`) +
-        `Template ${config.templateFile} is valid for ${config.resourceGroup}.\n`,
-    );
-    return;
-  }
-  const changes = await runWhatIf(azure, config, run, platform);
-  // Noise real what-if shows for unchanged resources is neither a change to report nor a reason to fail.
-  const { changes: shown, noise } = setNoiseAside(changes, builtInNoiseRules);
-  let summary =
-    markdownHeading(`Deployment ${config.deploymentName} to ${config.resourceGroup}`) +
-    `What-if: ${changeCounts(shown)}.\n\n` +
-    whatIfTable(shown) +
-    noiseDetails(noise);
-  if (noise.length > 0)
-    run.progress(`what-if: ${noise.length} changed properties set aside as known what-if noise`);
-  await reportChanges(run, shown, summary);
-  if (config.mode === 'what-if') return platform.summary.append(summary);
-  const result = await deploy(azure, run);
-  const outputs = (result.properties?.outputs ?? {}) as Record<string, DeploymentOutput>;
-  const published = publishOutputs(platform, config, outputs, run.flow.outputs);
-  run.progress(`deployed ${config.deploymentName}: ${published.length} output(s)`);
-  summary +=
-    `\nDeployed in ${formatElapsed(platform.now() - started)}, correlation id \`${result.properties?.correlationId ?? 'unknown'}\`.\n\n` +
-    outputsTable(published) +
-    markdownHeading('Topology', 3) +
-    topologyDiagram(await topologyBodies(azure, changes));
-  await platform.summary.append(summary);
+/** Compile → validate → what-if (always shown) → deploy, as a plain deployment or a deployment stack. */
+async function runTemplate(platform: Platform, config: DeployConfig): Promise<void> {
+  const progress = progressReporter(platform.log, platform.now);
+  const started = platform.now();
+  const ready = await platform.log.group(`Compile ${config.templateFile}`, () =>
+    readyTemplate(config, platform),
+  );
+  const { prepared } = ready;
+  const run = { config, ...ready, platform, progress };
+  progress(`template ready (${Object.keys(prepared.parameters).length} parameter values)`);
+  const { stack } = config;
+  await withAzure(platform, config.connection, (azure) =>
+    stack === undefined ? runDeployment(azure, run, started) : runStack(azure, run, started, stack),
+  );
 }
 
 /**
- * The main step: compile → validate → what-if (always shown) → deploy, with outputs and a job summary. Validate
- * and what-if modes write nothing: against a missing group they say what a deploy would create instead.
+ * The main step: compile → validate → what-if (always shown) → deploy, with outputs and a job summary, at a
+ * resource group or a subscription, as a plain deployment or a deployment stack; or (`mode: delete`) delete a
+ * stack. Validate and what-if modes write nothing: against a missing group they say what a deploy would create.
  */
 export async function run(platform: Platform): Promise<void> {
   await runStep(platform, async () => {
-    const config = readDeployConfig(platform);
-    const progress = progressReporter(platform.log, platform.now);
-    const started = platform.now();
-    const ready = await platform.log.group(`Compile ${config.templateFile}`, () =>
-      readyTemplate(config, platform),
-    );
-    const { prepared } = ready;
-    const deployment = { config, ...ready, platform, progress };
-    progress(`template ready (${Object.keys(prepared.parameters).length} parameter values)`);
-    let azure: OpenAzure | undefined;
-    try {
-      azure = await openAzure(platform, config.connection);
-      await runMode(azure, deployment, started);
-    } catch (error) {
-      const last = azure?.clients.lastResponse();
-      throw toUserFacingError(error, {
-        ...(last?.correlationId ? { correlationId: last.correlationId } : {}),
-        ...(last?.errorBody ? { errorBody: last.errorBody } : {}),
-      });
-    }
+    const config = readActionConfig(platform);
+    if (config.mode === 'delete')
+      return withAzure(platform, config.connection, (azure) => runStackDeletion(azure, platform, config));
+    await runTemplate(platform, config);
   });
 }

@@ -7,7 +7,9 @@ import type { Platform } from '@azpn/core';
 import { pollWithProgress, type OpenAzure } from '@azpn/azure';
 import { redactChanges, secureFlow, type ResourceChange, type SecureFlow } from '@azpn/whatif';
 import type { DeployConfig } from './config.js';
+import { deploymentBody, whatIfDeployment } from './deployment-calls.js';
 import { explainRefusedTemplate } from './deployment-failure.js';
+import { maskSecureValues } from './run-stages.js';
 import {
   compileTemplate,
   prepareTemplate,
@@ -37,32 +39,9 @@ export interface ReadyTemplate {
  */
 export type ValidationLevel = 'Template' | 'Provider' | 'ProviderNoRbac';
 
-/** The deployment body ARM takes for validate, what-if and deploy (Incremental). */
-export function deploymentBody(prepared: PreparedTemplate, validationLevel?: ValidationLevel) {
-  return {
-    properties: {
-      template: prepared.template,
-      parameters: prepared.parameters,
-      mode: 'Incremental' as const,
-      ...(validationLevel ? { validationLevel } : {}),
-    },
-  };
-}
-
-/** Registers every secure parameter value, and every text inside a secure object, before anything prints. */
-function maskSecureValues(platform: Platform, prepared: PreparedTemplate): void {
-  const secure = new Set(prepared.secureParameters.map((n) => n.toLowerCase()));
-  const mask = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (value !== '') platform.secrets.mask(value);
-    } else if (typeof value === 'object' && value !== null) {
-      platform.secrets.mask(JSON.stringify(value));
-      Object.values(value).forEach(mask);
-    } else if (value !== undefined && value !== null) platform.secrets.mask(String(value));
-  };
-  for (const [name, { value }] of Object.entries(prepared.parameters))
-    if (secure.has(name.toLowerCase())) mask(value);
-}
+/** Where a what-if runs (scope, and location at subscription scope), under which name, signed in to what. */
+export type WhatIfTarget = Pick<DeployConfig, 'scope' | 'deploymentName' | 'connection'> &
+  Partial<Pick<DeployConfig, 'location' | 'stack'>>;
 
 /**
  * Prepares a template (from `compiled` when several environments share one template file) and masks its secure
@@ -88,24 +67,22 @@ export function redactedChanges(
 }
 
 /**
- * Runs what-if of a ready template against an existing resource group, with progress lines, and answers its
- * changes redacted; a template ARM refuses is explained with ARM's error tree. Deploy validates at ARM's default
- * level; a drift check asks for `ProviderNoRbac`, as it runs with a reader identity.
+ * Runs what-if of a ready template at its scope, with progress lines, and answers its changes redacted; a
+ * template ARM refuses is explained with ARM's error tree. Deploy validates at ARM's default level; a drift check
+ * asks for `ProviderNoRbac`, as it runs with a reader identity.
  */
 export async function runWhatIf(
   azure: OpenAzure,
-  target: Pick<DeployConfig, 'resourceGroup' | 'deploymentName'>,
+  target: WhatIfTarget,
   ready: ReadyTemplate,
   platform: Platform,
   options: { validationLevel?: ValidationLevel } = {},
 ): Promise<ResourceChange[]> {
-  const poller = azure.clients.deployments.deployments.whatIf(
-    target.resourceGroup,
-    target.deploymentName,
-    deploymentBody(ready.prepared, options.validationLevel),
-  );
+  const body = deploymentBody(target, ready.prepared);
+  const level = options.validationLevel;
+  const request = level ? { ...body, properties: { ...body.properties, validationLevel: level } } : body;
   try {
-    const result = await pollWithProgress(poller, `what-if of ${target.deploymentName}`, platform);
+    const result = await pollWithProgress(whatIfDeployment(azure, target, request), 'what-if', platform);
     return redactedChanges(platform, ready.flow, (result.changes ?? []) as ResourceChange[]);
   } catch (error) {
     throw await explainRefusedTemplate(error, 'What-if', azure, target, platform);

@@ -1,5 +1,5 @@
 import type { Platform } from '@azpn/core';
-import type { OpenAzure } from '@azpn/azure';
+import type { AzureConnection, OpenAzure } from '@azpn/azure';
 import { findResourceGroup, runWhatIf, type ReadyTemplate } from '@azpn/action-deploy/template-what-if';
 import {
   builtInNoiseRules,
@@ -37,7 +37,7 @@ export interface CheckContext {
   platform: Platform;
   tracker: DriftTracker;
   noiseRules: readonly NoiseRule[];
-  subscriptionId: string;
+  connection: AzureConnection;
   runUrl?: string;
 }
 
@@ -45,11 +45,16 @@ export interface CheckContext {
 async function classify(context: CheckContext, environment: Environment, ready: ReadyTemplate) {
   const { azure, platform } = context;
   if ((await findResourceGroup(azure, environment.resourceGroup)) === undefined) {
-    const groupId = `/subscriptions/${context.subscriptionId}/resourceGroups/${environment.resourceGroup}`;
+    const groupId = `/subscriptions/${context.connection.subscriptionId}/resourceGroups/${environment.resourceGroup}`;
     return { drift: [{ resourceId: groupId, changeType: 'Create' }], noise: [], unchecked: [] };
   }
   // A reader identity may run what-if only when ARM does not check write permissions on every resource.
-  const changes = await runWhatIf(azure, environment, ready, platform, { validationLevel: 'ProviderNoRbac' });
+  const target = {
+    scope: { level: 'resourceGroup' as const, resourceGroup: environment.resourceGroup },
+    deploymentName: environment.deploymentName,
+    connection: context.connection,
+  };
+  const changes = await runWhatIf(azure, target, ready, platform, { validationLevel: 'ProviderNoRbac' });
   return classifyChanges(changes, [...builtInNoiseRules, ...context.noiseRules]);
 }
 

@@ -161,7 +161,7 @@ export async function run(platform: Platform, settings: TrackerSettings): Promis
         platform,
         tracker,
         noiseRules: config.noiseRules,
-        subscriptionId: config.connection.subscriptionId,
+        connection: config.connection,
         ...(runUrl ? { runUrl } : {}),
       };
       const { results, failures } = await checkAll(azure, config, ready, context);

@@ -43,7 +43,7 @@ export function computeWhatIf(
   context: ArmContext,
   caller: DeploymentCaller,
   expansion: TemplateExpansion,
-  target: { subscriptionId: string; resourceGroup: string; mode: 'Incremental' | 'Complete' },
+  target: { subscriptionId: string; resourceGroup?: string; mode: 'Incremental' | 'Complete' },
 ): WhatIfChange[] {
   const changes: WhatIfChange[] = [];
   const active = expansion.resources.filter((r) => r.condition);
@@ -71,6 +71,8 @@ export function computeWhatIf(
       ...(delta.length === 0 ? {} : { delta }),
     });
   }
+  // At subscription scope nothing else is reported: such deployments are Incremental only.
+  if (target.resourceGroup === undefined) return changes;
   const declared = new Set(active.map((r) => r.id.toLowerCase()));
   const group = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}`;
   for (const resource of context.store.resourcesUnder(group)) {
