@@ -8,13 +8,7 @@ import {
   whatIfTable,
   type ResourceChange,
 } from '@azpn/whatif';
-import {
-  createDeployment,
-  deploymentBody,
-  scopeLabel,
-  validateDeployment,
-  whatIfDeployment,
-} from './deployment-calls.js';
+import { createDeployment, deploymentBody, scopeLabel, validateDeployment } from './deployment-calls.js';
 import { explainFailedDeployment, explainRefusedTemplate } from './deployment-failure.js';
 import { outputsTable, publishOutputs, type DeploymentOutput } from './outputs.js';
 import { createResourceGroup, findResourceGroup } from './resource-group.js';
