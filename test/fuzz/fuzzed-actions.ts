@@ -30,11 +30,11 @@ export interface FuzzedAction {
 }
 
 const guid = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
-const set = (input: string, values: fc.Arbitrary<string>, extra: Patch = {}) =>
+export const set = (input: string, values: fc.Arbitrary<string>, extra: Patch = {}) =>
   values.map((value): Patch => ({ ...extra, [input]: value }));
 
 /** The connection inputs every Azure action declares. */
-const connection = {
+export const connection = {
   baseline: { 'tenant-id': guid, 'client-id': guid, 'subscription-id': guid },
   malformed: {
     cloud: set(

@@ -13,6 +13,7 @@ import {
   type FuzzedAction,
   type Patch,
 } from './fuzzed-actions.js';
+import { driftCheckAction } from './fuzzed-drift-check.js';
 import { guardNetwork } from './network-guard.js';
 
 /** The platforms every action runs on. */
@@ -37,7 +38,13 @@ export function fuzzWorkspace(): string {
 
 /** Every fuzzed action, for a workspace made by {@link fuzzWorkspace}. */
 export function fuzzedActions(): FuzzedAction[] {
-  return [deployAction('main.json'), endpointDnsAction, jumpboxProbeAction, sampleAction];
+  return [
+    deployAction('main.json'),
+    driftCheckAction('main.json'),
+    endpointDnsAction,
+    jumpboxProbeAction,
+    sampleAction,
+  ];
 }
 
 /** One case: an action, a platform, the input made malformed and the inputs it ran with. */

@@ -31,7 +31,11 @@ export function validateDeployment(azure: OpenAzure, config: DeployConfig, body:
 }
 
 /** ARM's what-if of the deployment at its scope (a long-running operation). */
-export function whatIfDeployment(azure: OpenAzure, config: DeployConfig, body: Body) {
+export function whatIfDeployment(
+  azure: OpenAzure,
+  config: Pick<DeployConfig, 'scope' | 'deploymentName'>,
+  body: Body,
+) {
   const { deployments } = azure.clients.deployments;
   return config.scope.level === 'resourceGroup'
     ? deployments.whatIf(config.scope.resourceGroup, config.deploymentName, body)

@@ -121,7 +121,8 @@ export async function explainRefusedTemplate(
   error: unknown,
   what: 'Validation' | 'What-if',
   azure: OpenAzure,
-  config: DeployConfig,
+  config: Pick<DeployConfig, 'deploymentName' | 'scope' | 'connection'> &
+    Partial<Pick<DeployConfig, 'stack'>>,
   platform: Platform,
 ): Promise<unknown> {
   const last = azure.clients.lastResponse();

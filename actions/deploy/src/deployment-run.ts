@@ -1,29 +1,25 @@
 import { formatElapsed, markdownHeading } from '@azpn/core';
 import { pollWithProgress, type OpenAzure } from '@azpn/azure';
-import { changeCounts, whatIfTable, type ResourceChange } from '@azpn/whatif';
 import {
-  createDeployment,
-  deploymentBody,
-  scopeLabel,
-  validateDeployment,
-  whatIfDeployment,
-} from './deployment-calls.js';
+  builtInNoiseRules,
+  changeCounts,
+  noiseDetails,
+  setNoiseAside,
+  whatIfTable,
+  type ResourceChange,
+} from '@azpn/whatif';
+import { createDeployment, deploymentBody, scopeLabel, validateDeployment } from './deployment-calls.js';
 import { explainFailedDeployment, explainRefusedTemplate } from './deployment-failure.js';
 import { outputsTable, publishOutputs, type DeploymentOutput } from './outputs.js';
 import { createResourceGroup, findResourceGroup } from './resource-group.js';
-import { previewMissingGroup, redacted, reportChanges, type Deployment } from './run-stages.js';
+import { previewMissingGroup, reportChanges, type Deployment } from './run-stages.js';
+import { runWhatIf } from './template-what-if.js';
 import { topologyBodies } from './topology-bodies.js';
 import { topologyDiagram } from './topology.js';
 
-/** What-if at the deployment's scope, its changes redacted. */
-export async function whatIf(azure: OpenAzure, run: Deployment): Promise<ResourceChange[]> {
-  const poller = whatIfDeployment(azure, run.config, deploymentBody(run.config, run.prepared));
-  try {
-    const result = await pollWithProgress(poller, 'what-if', run.platform);
-    return redacted(run, (result.changes ?? []) as ResourceChange[]);
-  } catch (error) {
-    throw await explainRefusedTemplate(error, 'What-if', azure, run.config, run.platform);
-  }
+/** What-if at the deployment's scope, its changes redacted (the code drift-check runs too). */
+export function whatIf(azure: OpenAzure, run: Deployment): Promise<ResourceChange[]> {
+  return runWhatIf(azure, run.config, run, run.platform);
 }
 
 async function validate(azure: OpenAzure, run: Deployment): Promise<void> {
@@ -81,11 +77,16 @@ export async function runDeployment(azure: OpenAzure, run: Deployment, started: 
     return;
   }
   const changes = await whatIf(azure, run);
+  // Noise real what-if shows for unchanged resources is neither a change to report nor a reason to fail.
+  const { changes: shown, noise } = setNoiseAside(changes, builtInNoiseRules);
   let summary =
     markdownHeading(`Deployment ${config.deploymentName} to ${where}`) +
-    `What-if: ${changeCounts(changes)}.\n\n` +
-    whatIfTable(changes);
-  await reportChanges(run, changes, summary);
+    `What-if: ${changeCounts(shown)}.\n\n` +
+    whatIfTable(shown) +
+    noiseDetails(noise);
+  if (noise.length > 0)
+    run.progress(`what-if: ${noise.length} changed properties set aside as known what-if noise`);
+  await reportChanges(run, shown, summary);
   if (config.mode === 'what-if') return platform.summary.append(summary);
   const result = await deploy(azure, run);
   const outputs = (result.properties?.outputs ?? {}) as Record<string, DeploymentOutput>;

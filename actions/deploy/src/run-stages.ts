@@ -3,7 +3,6 @@ import {
   changeCounts,
   changeLines,
   hasChanges,
-  redactChanges,
   whatIfTable,
   type ResourceChange,
   type SecureFlow,
@@ -11,6 +10,7 @@ import {
 import type { DeployConfig } from './config.js';
 import { changesForMissingGroup, missingGroupSummary } from './missing-group.js';
 import type { PreparedTemplate } from './template-source.js';
+import { redactedChanges } from './template-what-if.js';
 
 /** One run's state: what every stage reads. */
 export interface Deployment {
@@ -38,8 +38,7 @@ export function maskSecureValues(platform: Platform, prepared: PreparedTemplate)
 
 /** What-if's changes, redacted before anything renders them. */
 export function redacted(run: Deployment, changes: readonly ResourceChange[]): ResourceChange[] {
-  const { platform, flow } = run;
-  return redactChanges(changes, { flow, holdsSecret: (text) => platform.secrets.redact(text) !== text });
+  return redactedChanges(run.platform, run.flow, changes);
 }
 
 /**

@@ -1,12 +1,10 @@
 import { progressReporter, runStep, type Platform } from '@azpn/core';
 import { openAzure, toUserFacingError, type AzureConnection, type OpenAzure } from '@azpn/azure';
-import { secureFlow } from '@azpn/whatif';
 import { readActionConfig, type DeployConfig } from './config.js';
 import { runDeployment } from './deployment-run.js';
-import { maskSecureValues } from './run-stages.js';
 import { runStack } from './stack-run.js';
 import { runStackDeletion } from './stack-deletion.js';
-import { prepareTemplate } from './template-source.js';
+import { readyTemplate } from './template-what-if.js';
 
 /** Signs in and runs `work`; any failure becomes one sentence with the last response's correlation id. */
 async function withAzure(
@@ -31,9 +29,11 @@ async function withAzure(
 async function runTemplate(platform: Platform, config: DeployConfig): Promise<void> {
   const progress = progressReporter(platform.log, platform.now);
   const started = platform.now();
-  const prepared = await platform.log.group(`Compile ${config.templateFile}`, () => prepareTemplate(config));
-  maskSecureValues(platform, prepared);
-  const run = { config, prepared, flow: secureFlow(prepared.template), platform, progress };
+  const ready = await platform.log.group(`Compile ${config.templateFile}`, () =>
+    readyTemplate(config, platform),
+  );
+  const { prepared } = ready;
+  const run = { config, ...ready, platform, progress };
   progress(`template ready (${Object.keys(prepared.parameters).length} parameter values)`);
   const { stack } = config;
   await withAzure(platform, config.connection, (azure) =>

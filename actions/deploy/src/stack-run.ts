@@ -1,6 +1,6 @@
 import { formatElapsed, markdownHeading, UserFacingError } from '@azpn/core';
 import { pollWithProgress, type DeploymentStack, type OpenAzure } from '@azpn/azure';
-import { changeCounts, whatIfTable } from '@azpn/whatif';
+import { builtInNoiseRules, changeCounts, noiseDetails, setNoiseAside, whatIfTable } from '@azpn/whatif';
 import { scopeLabel } from './deployment-calls.js';
 import {
   deploymentAddressOf,
@@ -108,13 +108,15 @@ export async function runStack(
     changes,
     stack.actionOnUnmanage,
   );
+  const { changes: shown, noise } = setNoiseAside(changes, builtInNoiseRules);
   const head =
     markdownHeading(`Stack ${stack.name} at ${where}`) +
     settingsLine(stack) +
-    `What-if of the template: ${changeCounts(changes)}.\n\n` +
-    whatIfTable(changes);
+    `What-if of the template: ${changeCounts(shown)}.\n\n` +
+    whatIfTable(shown) +
+    noiseDetails(noise);
   const predicted = head + releaseTable('Resources the stack would let go', release);
-  await reportChanges(run, changes, predicted, release.length > 0);
+  await reportChanges(run, shown, predicted, release.length > 0);
   if (config.mode === 'what-if') return platform.summary.append(predicted);
   const result = await writeStack(azure, run, stack);
   platform.outputs.set('stack-id', result.id ?? '');

@@ -5,6 +5,8 @@ import { networkPlugin } from './providers/network/index.js';
 import { computePlugin } from './providers/compute/index.js';
 import { privateDnsPlugin } from './providers/private-dns/index.js';
 import { containerInstancePlugin } from './providers/container-instance/index.js';
+import { gitHubApiPlugin } from './providers/github-api/index.js';
+import { azureDevOpsApiPlugin } from './providers/azure-devops-api/index.js';
 
 /**
  * The plug-ins the cloud serves, each a folder under `providers/` that exports one `CloudPlugin`. ARM asks their
@@ -19,4 +21,6 @@ export const builtInPlugins: readonly CloudPlugin[] = [
   computePlugin,
   privateDnsPlugin,
   containerInstancePlugin,
+  gitHubApiPlugin,
+  azureDevOpsApiPlugin,
 ];

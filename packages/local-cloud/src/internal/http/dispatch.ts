@@ -32,7 +32,7 @@ async function route(exchange: Exchange, runtime: CloudRuntime): Promise<Served>
   const mounted = mountOf(runtime.plugins, path);
   if (mounted !== undefined) {
     const { mount, subPath } = mounted;
-    return (await mount.serve?.(exchange, subPath, runtime.armContext())) ?? notFound(exchange);
+    return (await mount.serve?.(exchange, subPath, runtime.mountContext())) ?? notFound(exchange);
   }
   return serveArm(exchange, runtime.armContext());
 }
