@@ -11,8 +11,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{packages,actions}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  // A bundle may carry a dependency's package.json (azure-devops-node-api reads its own for its user agent); the
-  // bundles are run as child processes, never imported, so jest's module map leaves them out.
+  // Bundles copy some packages' package.json beside them (azure-devops-node-api reads its own); jest must not
+  // take a bundle folder for that package.
   modulePathIgnorePatterns: ['<rootDir>/actions/[^/]+/dist/'],
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/reporters/closing-line.js'],

@@ -33,11 +33,11 @@ export interface FuzzedAction {
 }
 
 const guid = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
-const set = (input: string, values: fc.Arbitrary<string>, extra: Patch = {}) =>
+export const set = (input: string, values: fc.Arbitrary<string>, extra: Patch = {}) =>
   values.map((value): Patch => ({ ...extra, [input]: value }));
 
 /** The connection inputs every Azure action declares. */
-const connection = {
+export const connection = {
   baseline: { 'tenant-id': guid, 'client-id': guid, 'subscription-id': guid },
   malformed: {
     cloud: set(
@@ -132,6 +132,26 @@ export function deployAction(template: string): FuzzedAction {
         malformedName(64).filter((n) => !/^[a-z0-9]+\.$/.test(n)),
       ),
       mode: set('mode', notOneOf(['validate', 'what-if', 'deploy'])),
+      scope: set('scope', notOneOf(['resourceGroup', 'subscription'])),
+      type: set('type', notOneOf(['deployment', 'stack'])),
+      // The baseline is a plain deployment, which refuses every stack input naming it; a stack's own checks of
+      // the values (names, GUIDs, RBAC actions, choices) are tested in deploy's config tests.
+      'stack-name': set('stack-name', malformedName(90)),
+      'action-on-unmanage': set('action-on-unmanage', notOneOf([])),
+      'deny-settings-mode': set('deny-settings-mode', notOneOf([])),
+      'deny-settings-excluded-principals': set('deny-settings-excluded-principals', notAGuid),
+      'deny-settings-excluded-actions': set(
+        'deny-settings-excluded-actions',
+        fc.constantFrom('*', 'x', 'a b/c'),
+      ),
+      'deny-settings-apply-to-child-scopes': set(
+        'deny-settings-apply-to-child-scopes',
+        notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),
+      ),
+      'bypass-stack-out-of-sync-error': set(
+        'bypass-stack-out-of-sync-error',
+        notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),
+      ),
       'fail-on-changes': set(
         'fail-on-changes',
         notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),

@@ -14,6 +14,7 @@ import {
   type FuzzedAction,
   type Patch,
 } from './fuzzed-actions.js';
+import { driftCheckAction } from './fuzzed-drift-check.js';
 import { guardNetwork } from './network-guard.js';
 
 /** The platforms every action runs on. */
@@ -40,6 +41,7 @@ export function fuzzWorkspace(): string {
 export function fuzzedActions(): FuzzedAction[] {
   return [
     deployAction('main.json'),
+    driftCheckAction('main.json'),
     endpointDnsAction,
     jumpboxProbeAction,
     previewAction('main.json'),

@@ -28,7 +28,7 @@ describe.each(workflows)('workflows-examples/%s', (file) => {
   });
 });
 
-const pipelines = readdirSync(examples).filter((f) => f.endsWith('.yml') && f.startsWith('azure-pipelines'));
+const pipelines = readdirSync(examples).filter((f) => f.startsWith('azure-pipelines') && f.endsWith('.yml'));
 
 describe.each(pipelines)('workflows-examples/%s', (file) => {
   it('uses only tasks of the extension, with inputs their task.json declares', () => {

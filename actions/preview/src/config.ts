@@ -28,7 +28,6 @@ export type PreviewMode = (typeof modes)[number];
 
 const previewInputs = {
   ...templateInputs,
-  template: input.optionalString('template'),
   mode: input.choice('mode', modes, { default: 'deploy' }),
   location: locationInput,
   prefix: input.optionalString('prefix'),
@@ -109,6 +108,7 @@ function deployConfigOf(
   const sources = readTemplateSources(platform, { ...raw, template: raw.template });
   return {
     ...sources,
+    scope: { level: 'resourceGroup', resourceGroup: target.resourceGroup },
     resourceGroup: target.resourceGroup,
     ...(raw.location ? { location: raw.location.replaceAll(' ', '').toLowerCase() } : {}),
     tags: {},

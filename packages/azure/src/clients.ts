@@ -3,6 +3,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
+import { DeploymentStacksClient } from '@azure/arm-resourcesdeploymentstacks';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Logger } from '@azpn/core';
@@ -21,6 +22,8 @@ export const userAgentPrefix = `azpn/${azpnVersion}`;
 export interface ArmClients {
   resources: ResourceManagementClient;
   deployments: DeploymentsClient;
+  /** Deployment stacks (`Microsoft.Resources/deploymentStacks`, api-version 2024-03-01). */
+  deploymentStacks: DeploymentStacksClient;
   network: NetworkManagementClient;
   privateDns: PrivateDnsManagementClient;
   containerInstances: ContainerInstanceManagementClient;
@@ -73,6 +76,7 @@ export function createArmClients(
       ...common,
       credentials: { scopes: [resourceManagerScope(cloud)] },
     }),
+    deploymentStacks: new DeploymentStacksClient(credential, subscriptionId, classic),
     network: new NetworkManagementClient(credential, subscriptionId, classic),
     privateDns: new PrivateDnsManagementClient(credential, subscriptionId, classic),
     containerInstances: new ContainerInstanceManagementClient(credential, subscriptionId, classic),

@@ -20,6 +20,7 @@ export {
 export type { AutomaticCredentialKind, CredentialConfig, SelectedCredential } from './credentials.js';
 export { createArmClients, userAgentPrefix } from './clients.js';
 export type { ArmClientOptions, ArmClients, ArmExchange } from './clients.js';
+export type { DeploymentStack, ManagedResourceReference } from '@azure/arm-resourcesdeploymentstacks';
 export {
   armErrorCauses,
   armErrorTreeLines,

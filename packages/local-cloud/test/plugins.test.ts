@@ -305,6 +305,7 @@ describe('a plug-in the cloud is handed (ARM provider and API stand-in in one fo
       'resourceGroups',
       'resources',
       'deployments',
+      'deployment-stacks',
       'github-api',
       'azure-devops-api',
       'issue-tracker',

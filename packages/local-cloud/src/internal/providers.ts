@@ -1,5 +1,6 @@
 import type { CloudPlugin } from './cloud-plugin.js';
 import { deploymentsPlugin } from './providers/deployments/index.js';
+import { deploymentStacksPlugin } from './providers/deployment-stacks/index.js';
 import { networkPlugin } from './providers/network/index.js';
 import { computePlugin } from './providers/compute/index.js';
 import { privateDnsPlugin } from './providers/private-dns/index.js';
@@ -15,6 +16,7 @@ import { azureDevOpsApiPlugin } from './providers/azure-devops-api/index.js';
  */
 export const builtInPlugins: readonly CloudPlugin[] = [
   deploymentsPlugin,
+  deploymentStacksPlugin,
   networkPlugin,
   computePlugin,
   privateDnsPlugin,

@@ -16,6 +16,13 @@ export interface Exchange {
   principal?: string;
   /** Tenant of the caller's token, once authenticated. */
   tenantId?: string;
+  /** The application (client) id of the caller's token, once authenticated. */
+  clientId?: string;
+  /**
+   * The ARM service that makes this call on the caller's behalf, by its resource id (a deployment stack running its
+   * own deployment). Only calls the cloud makes itself carry it; a client's request never does.
+   */
+  actingFor?: string;
 }
 
 /** What a route answers: a status with headers and a JSON (or text) body, or a dropped connection. */
