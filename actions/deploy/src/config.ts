@@ -81,6 +81,11 @@ export const locationInput = input.optionalString('location', {
   rule: 'use an Azure region name such as westeurope',
 });
 
+/** A region as ARM names it, from what a user typed in the location input (West Europe → westeurope). */
+export function regionName(location: string): string {
+  return location.replaceAll(' ', '').toLowerCase();
+}
+
 const deployInputs = {
   ...templateInputs,
   scope: input.choice('scope', scopes, { default: 'resourceGroup' }),
@@ -277,7 +282,7 @@ function readDeployConfig(platform: Platform, raw: RawInputs, mode: DeployMode):
     ...(stack === undefined ? {} : { stack }),
     ...sources,
     resourceGroup: scope.level === 'resourceGroup' ? scope.resourceGroup : '',
-    ...(raw.location ? { location: raw.location.replaceAll(' ', '').toLowerCase() } : {}),
+    ...(raw.location ? { location: regionName(raw.location) } : {}),
     tags: Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, v === null ? '' : String(v)])),
     deploymentName,
     failOnChanges: raw.failOnChanges,

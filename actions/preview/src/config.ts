@@ -16,6 +16,7 @@ import {
   deploymentNameOf,
   locationInput,
   readTemplateSources,
+  regionName,
   templateInputs,
 } from '@azpn/action-deploy/config';
 import type { DeployConfig } from '@azpn/action-deploy/config';
@@ -110,7 +111,7 @@ function deployConfigOf(
     ...sources,
     scope: { level: 'resourceGroup', resourceGroup: target.resourceGroup },
     resourceGroup: target.resourceGroup,
-    ...(raw.location ? { location: raw.location.replaceAll(' ', '').toLowerCase() } : {}),
+    ...(raw.location ? { location: regionName(raw.location) } : {}),
     tags: {},
     deploymentName: deploymentNameOf(platform, undefined, sources.templateFile),
     mode: 'deploy',
