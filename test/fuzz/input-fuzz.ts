@@ -9,6 +9,7 @@ import {
   deployAction,
   endpointDnsAction,
   jumpboxProbeAction,
+  previewAction,
   sampleAction,
   type FuzzedAction,
   type Patch,
@@ -43,6 +44,7 @@ export function fuzzedActions(): FuzzedAction[] {
     driftCheckAction('main.json'),
     endpointDnsAction,
     jumpboxProbeAction,
+    previewAction('main.json'),
     sampleAction,
   ];
 }
@@ -71,11 +73,12 @@ function platformFor(
   kind: PlatformKind,
   inputs: Record<string, string>,
   workspace: string,
+  context: FuzzedAction['context'] = {},
 ): { platform: Platform; record: MemoryRecord } {
   const made = createMemoryPlatform({
     platform: kind,
     inputs,
-    context: { workspace },
+    context: { workspace, ...context },
     identity:
       kind === 'azure-devops'
         ? {
@@ -116,7 +119,7 @@ export async function runCase(
     ...(kind === 'azure-devops' && action.name !== 'sample' ? { 'azure-subscription': connectionId } : {}),
     ...patch,
   };
-  const { platform, record } = platformFor(kind, inputs, workspace);
+  const { platform, record } = platformFor(kind, inputs, workspace, action.context);
   const guard = guardNetwork();
   let thrown: unknown;
   try {

@@ -21,6 +21,7 @@ import {
   parseParameterOverrides,
   type ParameterOverrides,
 } from './parameter-overrides.js';
+import type { TemplateSource } from './template-source.js';
 
 /** What the action does: stop after validation, after what-if, deploy, or (a stack) delete. */
 export const modes = ['validate', 'what-if', 'deploy', 'delete'] as const;
@@ -61,17 +62,36 @@ const templateInput = input.string('template', {
   required: 'the .bicep, .bicepparam or .json template to deploy',
 });
 
-const deployInputs = {
+/**
+ * The inputs that name the template, its parameters and how its outputs are published: deploy's, and those of any
+ * capability that deploys through it (`preview`). The template is optional here because a mode of each (deploy's
+ * `delete`, preview's `destroy` and `sweep`) needs none: each caller requires it where it deploys.
+ */
+export const templateInputs = {
   template: input.optionalString('template'),
   parameters: input.optionalString('parameters'),
   overrides: input.optionalString('parameter-overrides'),
+  maskedOutputs: input.lines('masked-outputs'),
+  bicep: input.optionalString('bicep-path'),
+};
+
+/** A region for a resource group the action creates (or a subscription-scope deployment's), such as westeurope. */
+export const locationInput = input.optionalString('location', {
+  pattern: /^[a-zA-Z][a-zA-Z0-9 ]{1,40}$/,
+  rule: 'use an Azure region name such as westeurope',
+});
+
+/** A region as ARM names it, from what a user typed in the location input (West Europe → westeurope). */
+export function regionName(location: string): string {
+  return location.replaceAll(' ', '').toLowerCase();
+}
+
+const deployInputs = {
+  ...templateInputs,
   scope: input.choice('scope', scopes, { default: 'resourceGroup' }),
   type: input.choice('type', types, { default: 'deployment' }),
   resourceGroup: optionalResourceNameInput('resource-group', 'resource group'),
-  location: input.optionalString('location', {
-    pattern: /^[a-zA-Z][a-zA-Z0-9 ]{1,40}$/,
-    rule: 'use an Azure region name such as westeurope',
-  }),
+  location: locationInput,
   tags: structuredInput.yaml<Record<string, string | number | boolean | null>>(
     'resource-group-tags',
     tagSchema,
@@ -80,8 +100,6 @@ const deployInputs = {
   deploymentName: input.optionalString('deployment-name'),
   mode: input.choice('mode', modes, { default: 'deploy' }),
   failOnChanges: input.boolean('fail-on-changes', { default: false }),
-  maskedOutputs: input.lines('masked-outputs'),
-  bicep: input.optionalString('bicep-path'),
   ...stackInputs,
 };
 
@@ -123,7 +141,12 @@ function readOverrides(text: string | undefined): ParameterOverrides {
   }
 }
 
-function deploymentNameOf(platform: Platform, given: string | undefined, templateFile: string): string {
+/** The deployment name given, or one from the template, the run and the pull request. */
+export function deploymentNameOf(
+  platform: Platform,
+  given: string | undefined,
+  templateFile: string,
+): string {
   if (given !== undefined) return checkResourceName('deployment-name', 'deployment', given);
   const { runId, runAttempt, pullRequest } = platform.context;
   return defaultDeploymentName({
@@ -132,6 +155,39 @@ function deploymentNameOf(platform: Platform, given: string | undefined, templat
     ...(runAttempt ? { runAttempt } : {}),
     ...(pullRequest !== undefined ? { pullRequest } : {}),
   });
+}
+
+/** What the template inputs name, checked: files inside the workspace, overrides readable. */
+export type CheckedTemplateSource = TemplateSource & Pick<DeployConfig, 'maskedOutputs'>;
+
+/** The template inputs as parsed, with the template a caller has required. */
+type TemplateInputValues = ConfigOf<typeof templateInputs> & { template: string };
+
+/**
+ * Checks parsed template inputs: the template and parameters files lie inside the workspace (a .bicepparam
+ * template takes no parameters file), and the overrides can be read.
+ */
+export function readTemplateSources(platform: Platform, raw: TemplateInputValues): CheckedTemplateSource {
+  const workspace = platform.context.workspace;
+  const templateFile = resolveWorkspaceFile(workspace, 'template', raw.template, templateRule);
+  const parametersFile =
+    raw.parameters === undefined
+      ? undefined
+      : resolveWorkspaceFile(workspace, 'parameters', raw.parameters, parametersRule);
+  if (parametersFile && /\.bicepparam$/i.test(templateFile)) {
+    throw new InputError(
+      'parameters',
+      'Input parameters cannot be used with a .bicepparam template, which carries its own values: use parameter-overrides instead.',
+    );
+  }
+  return {
+    templateFile,
+    ...(parametersFile ? { parametersFile } : {}),
+    overrides: readOverrides(raw.overrides),
+    maskedOutputs: raw.maskedOutputs,
+    ...(raw.bicep ? { bicepPath: raw.bicep } : {}),
+    workspace,
+  };
 }
 
 /** What `mode: delete` needs: the stack to delete, where, and what becomes of the resources it manages. */
@@ -214,39 +270,22 @@ export function readActionConfig(platform: Platform): DeployConfig | StackDeleti
 }
 
 function readDeployConfig(platform: Platform, raw: RawInputs, mode: DeployMode): DeployConfig {
-  const workspace = platform.context.workspace;
   const template = templateInput.parse(raw.template);
   const scope = scopeOf(raw);
-  const templateFile = resolveWorkspaceFile(workspace, 'template', template, templateRule);
-  const parametersFile =
-    raw.parameters === undefined
-      ? undefined
-      : resolveWorkspaceFile(workspace, 'parameters', raw.parameters, parametersRule);
-  if (parametersFile && /\.bicepparam$/i.test(templateFile)) {
-    throw new InputError(
-      'parameters',
-      'Input parameters cannot be used with a .bicepparam template, which carries its own values: use parameter-overrides instead.',
-    );
-  }
-  const overrides = readOverrides(raw.overrides);
-  const stack = stackOf(platform, raw, templateFile);
-  const deploymentName = deploymentNameOf(platform, raw.deploymentName, templateFile);
+  const sources = readTemplateSources(platform, { ...raw, template });
+  const stack = stackOf(platform, raw, sources.templateFile);
+  const deploymentName = deploymentNameOf(platform, raw.deploymentName, sources.templateFile);
   const connection = readAzureConnection(platform);
   return {
     mode,
     scope,
     ...(stack === undefined ? {} : { stack }),
-    templateFile,
-    ...(parametersFile ? { parametersFile } : {}),
-    overrides,
+    ...sources,
     resourceGroup: scope.level === 'resourceGroup' ? scope.resourceGroup : '',
-    ...(raw.location ? { location: raw.location.replaceAll(' ', '').toLowerCase() } : {}),
+    ...(raw.location ? { location: regionName(raw.location) } : {}),
     tags: Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, v === null ? '' : String(v)])),
     deploymentName,
     failOnChanges: raw.failOnChanges,
-    maskedOutputs: raw.maskedOutputs,
-    ...(raw.bicep ? { bicepPath: raw.bicep } : {}),
-    workspace,
     connection,
   };
 }

@@ -12,7 +12,13 @@ import { createDeployment, deploymentBody, scopeLabel, validateDeployment } from
 import { explainFailedDeployment, explainRefusedTemplate } from './deployment-failure.js';
 import { outputsTable, publishOutputs, type DeploymentOutput } from './outputs.js';
 import { createResourceGroup, findResourceGroup } from './resource-group.js';
-import { previewMissingGroup, reportChanges, type Deployment } from './run-stages.js';
+import {
+  notDeployed,
+  previewMissingGroup,
+  reportChanges,
+  type Deployment,
+  type DeploymentOutcome,
+} from './run-stages.js';
 import { runWhatIf } from './template-what-if.js';
 import { topologyBodies } from './topology-bodies.js';
 import { topologyDiagram } from './topology.js';
@@ -47,34 +53,40 @@ async function deploy(azure: OpenAzure, run: Deployment) {
 }
 
 /**
- * Makes sure the resource group is there to validate against: in deploy mode it is created when missing; in
- * validate and what-if modes a missing group is previewed locally instead (answers false: nothing more to do).
+ * Makes sure the resource group is there to validate against: in deploy mode it is created when missing, and the
+ * answer is undefined (go on). In validate and what-if modes a missing group is previewed locally instead: the
+ * answer is the changes predicted, and there is nothing more to do.
  */
-export async function readyGroup(azure: OpenAzure, run: Deployment): Promise<boolean> {
+export async function readyGroup(azure: OpenAzure, run: Deployment): Promise<ResourceChange[] | undefined> {
   const { config, platform } = run;
-  if (config.scope.level !== 'resourceGroup') return true;
+  if (config.scope.level !== 'resourceGroup') return undefined;
   const location = await findResourceGroup(azure, config.scope.resourceGroup);
-  if (location === undefined && config.mode !== 'deploy') {
-    await previewMissingGroup(run);
-    return false;
-  }
+  if (location === undefined && config.mode !== 'deploy') return previewMissingGroup(run);
   if (location === undefined) await createResourceGroup(azure, config, platform);
-  return true;
+  return undefined;
 }
 
-/** Validate → what-if → deploy at the deployment's scope (a missing group is created first in deploy mode only). */
-export async function runDeployment(azure: OpenAzure, run: Deployment, started: number): Promise<void> {
+/**
+ * Validate → what-if → deploy at the deployment's scope (a missing group is created first in deploy mode only);
+ * answers what it did.
+ */
+export async function runDeployment(
+  azure: OpenAzure,
+  run: Deployment,
+  started: number,
+): Promise<DeploymentOutcome> {
   const { config, platform } = run;
   const where = scopeLabel(config.scope, config.connection.subscriptionId);
   platform.outputs.set('deployment-name', config.deploymentName);
-  if (!(await readyGroup(azure, run))) return;
+  const previewed = await readyGroup(azure, run);
+  if (previewed !== undefined) return notDeployed(config.deploymentName, previewed);
   await validate(azure, run);
   if (config.mode === 'validate') {
     await platform.summary.append(
       markdownHeading(`Validated ${config.deploymentName}`) +
         `Template ${config.templateFile} is valid for ${where}.\n`,
     );
-    return;
+    return notDeployed(config.deploymentName);
   }
   const changes = await whatIf(azure, run);
   // Noise real what-if shows for unchanged resources is neither a change to report nor a reason to fail.
@@ -87,15 +99,26 @@ export async function runDeployment(azure: OpenAzure, run: Deployment, started: 
   if (noise.length > 0)
     run.progress(`what-if: ${noise.length} changed properties set aside as known what-if noise`);
   await reportChanges(run, shown, summary);
-  if (config.mode === 'what-if') return platform.summary.append(summary);
+  if (config.mode === 'what-if') {
+    await platform.summary.append(summary);
+    return notDeployed(config.deploymentName, shown);
+  }
   const result = await deploy(azure, run);
   const outputs = (result.properties?.outputs ?? {}) as Record<string, DeploymentOutput>;
   const published = publishOutputs(platform, config, outputs, run.flow.outputs);
+  const correlationId = result.properties?.correlationId;
   run.progress(`deployed ${config.deploymentName}: ${published.length} output(s)`);
   summary +=
-    `\nDeployed in ${formatElapsed(platform.now() - started)}, correlation id \`${result.properties?.correlationId ?? 'unknown'}\`.\n\n` +
+    `\nDeployed in ${formatElapsed(platform.now() - started)}, correlation id \`${correlationId ?? 'unknown'}\`.\n\n` +
     outputsTable(published) +
     markdownHeading('Topology', 3) +
     topologyDiagram(await topologyBodies(azure, changes));
   await platform.summary.append(summary);
+  return {
+    deploymentName: config.deploymentName,
+    changes: shown,
+    outputs: published,
+    deployed: true,
+    ...(correlationId ? { correlationId } : {}),
+  };
 }

@@ -9,6 +9,7 @@ import {
 } from '@azpn/whatif';
 import type { DeployConfig } from './config.js';
 import { changesForMissingGroup, missingGroupSummary } from './missing-group.js';
+import type { PublishedOutput } from './outputs.js';
 import type { PreparedTemplate } from './template-source.js';
 import { redactedChanges } from './template-what-if.js';
 
@@ -19,6 +20,24 @@ export interface Deployment {
   flow: SecureFlow;
   platform: Platform;
   progress: (message: string) => void;
+}
+
+/** What a run did, for a caller that renders it elsewhere too (a pull request comment). */
+export interface DeploymentOutcome {
+  /** The deployment's name (a stack's: the deployment the stack made, once deployed). */
+  deploymentName: string;
+  /** What-if's changes, redacted, known noise set aside (empty after validate only). */
+  changes: ResourceChange[];
+  /** The outputs published (secure ones never; masked ones flagged secret); empty unless deployed. */
+  outputs: PublishedOutput[];
+  /** True when the deployment ran (mode deploy). */
+  deployed: boolean;
+  correlationId?: string;
+}
+
+/** The outcome of a run that stopped before deploying, having shown `changes`. */
+export function notDeployed(deploymentName: string, changes: ResourceChange[] = []): DeploymentOutcome {
+  return { deploymentName, changes, outputs: [], deployed: false };
 }
 
 /** Registers every secure parameter value, and every text inside a secure object, before anything prints. */
@@ -66,8 +85,11 @@ export async function reportChanges(
   }
 }
 
-/** Validate and what-if against a group that does not exist: nothing is created; the engine predicts. */
-export async function previewMissingGroup(run: Deployment): Promise<void> {
+/**
+ * Validate and what-if against a group that does not exist: nothing is created; the engine predicts. Answers the
+ * changes predicted, redacted.
+ */
+export async function previewMissingGroup(run: Deployment): Promise<ResourceChange[]> {
   const { config, platform } = run;
   const changes = redacted(run, changesForMissingGroup(config, run.prepared));
   run.progress(`resource group ${config.resourceGroup} does not exist; template evaluated locally`);
@@ -75,4 +97,5 @@ export async function previewMissingGroup(run: Deployment): Promise<void> {
     missingGroupSummary(config) + `What-if: ${changeCounts(changes)}.\n\n` + whatIfTable(changes);
   if (config.mode === 'what-if') await reportChanges(run, changes, summary);
   await platform.summary.append(summary);
+  return changes;
 }

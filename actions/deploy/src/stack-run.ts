@@ -9,7 +9,7 @@ import {
 } from './deployment-failure.js';
 import { readyGroup, whatIf } from './deployment-run.js';
 import { outputsTable, publishOutputs, type DeploymentOutput } from './outputs.js';
-import { reportChanges, type Deployment } from './run-stages.js';
+import { notDeployed, reportChanges, type Deployment, type DeploymentOutcome } from './run-stages.js';
 import { readStack, stackBody, startStackWrite, validateStack } from './stack-calls.js';
 import { predictRelease, releaseTable, type StackRelease } from './stack-release.js';
 import type { StackSettings } from './stack-settings.js';
@@ -85,22 +85,24 @@ function resultSummary(result: DeploymentStack, published: ReturnType<typeof pub
 /**
  * A deployment stack: validate (the stacks service) → what-if (ARM's deployment what-if of the template at the
  * stack's scope, plus what the stack would detach or delete, since Azure has no what-if for stacks) → create or
- * update the stack, with its outputs, what it manages and what it let go of.
+ * update the stack, with its outputs, what it manages and what it let go of; answers what it did.
  */
 export async function runStack(
   azure: OpenAzure,
   run: Deployment,
   started: number,
   stack: StackSettings,
-): Promise<void> {
+): Promise<DeploymentOutcome> {
   const { config, platform } = run;
   const where = scopeLabel(config.scope, config.connection.subscriptionId);
   platform.outputs.set('stack-name', stack.name);
-  if (!(await readyGroup(azure, run))) return;
+  const previewed = await readyGroup(azure, run);
+  if (previewed !== undefined) return notDeployed(config.deploymentName, previewed);
   await validate(azure, run, stack);
   if (config.mode === 'validate') {
     const text = `Template ${config.templateFile} is valid for stack ${stack.name} at ${where}.\n\n${settingsLine(stack)}`;
-    return platform.summary.append(markdownHeading(`Validated stack ${stack.name}`) + text);
+    await platform.summary.append(markdownHeading(`Validated stack ${stack.name}`) + text);
+    return notDeployed(config.deploymentName);
   }
   const changes = await whatIf(azure, run);
   const release = predictRelease(
@@ -117,18 +119,25 @@ export async function runStack(
     noiseDetails(noise);
   const predicted = head + releaseTable('Resources the stack would let go', release);
   await reportChanges(run, shown, predicted, release.length > 0);
-  if (config.mode === 'what-if') return platform.summary.append(predicted);
+  if (config.mode === 'what-if') {
+    await platform.summary.append(predicted);
+    return notDeployed(config.deploymentName, shown);
+  }
   const result = await writeStack(azure, run, stack);
+  const deploymentName = (result.properties?.deploymentId ?? '').split('/').pop() ?? '';
   platform.outputs.set('stack-id', result.id ?? '');
-  platform.outputs.set('deployment-name', (result.properties?.deploymentId ?? '').split('/').pop() ?? '');
+  platform.outputs.set('deployment-name', deploymentName);
   const outputs = (result.properties?.outputs ?? {}) as Record<string, DeploymentOutput>;
   const published = publishOutputs(platform, config, outputs, run.flow.outputs);
+  const correlationId = result.properties?.correlationId;
   run.progress(`stack ${stack.name}: ${published.length} output(s)`);
   const summary =
     head +
-    `\nDeployed in ${formatElapsed(platform.now() - started)}, correlation id \`${result.properties?.correlationId ?? 'unknown'}\`.\n\n` +
+    `\nDeployed in ${formatElapsed(platform.now() - started)}, correlation id \`${correlationId ?? 'unknown'}\`.\n\n` +
     resultSummary(result, published) +
     markdownHeading('Topology', 3) +
     topologyDiagram(await topologyBodies(azure, changes));
   await platform.summary.append(summary);
+  const answered = { deploymentName, changes: shown, outputs: published, deployed: true };
+  return { ...answered, ...(correlationId ? { correlationId } : {}) };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tl from 'azure-pipelines-task-lib/task.js';
-import type { Platform, RunContext, ServiceConnection } from '../ports.js';
+import type { Platform, PullRequestContext, RunContext, ServiceConnection } from '../ports.js';
 import { SecretRegistry } from '../secret-forms.js';
 
 /**
@@ -21,14 +21,48 @@ function variable(name: string): string | undefined {
   return tl.getVariable(name) || undefined;
 }
 
-function runContext(): RunContext {
+/** The pull request of a PR build: its id, source commit and whether it comes from a fork. */
+function pullRequestOf(): PullRequestContext | undefined {
   const pr = variable('System.PullRequest.PullRequestNumber') ?? variable('System.PullRequest.PullRequestId');
+  if (!pr) return undefined;
+  const head = variable('System.PullRequest.SourceCommitId');
+  return {
+    number: Number(pr),
+    ...(head ? { headSha: head } : {}),
+    fork: variable('System.PullRequest.IsFork')?.toLowerCase() === 'true',
+  };
+}
+
+/** The organisation's collection, the project and repository, and the build's results page. */
+function codeHostOf(): RunContext['codeHost'] {
+  const collection = variable('System.CollectionUri') ?? variable('System.TeamFoundationCollectionUri');
+  if (!collection) return undefined;
+  const project = variable('System.TeamProject');
+  const buildId = variable('Build.BuildId');
+  const repositoryId = variable('Build.Repository.ID');
+  return {
+    apiUrl: collection,
+    ...(project ? { project } : {}),
+    ...(repositoryId ? { repositoryId } : {}),
+    ...(project && buildId
+      ? {
+          runUrl: `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${buildId}`,
+        }
+      : {}),
+  };
+}
+
+function runContext(): RunContext {
+  const pullRequestHead = pullRequestOf();
+  const codeHost = codeHostOf();
   return {
     platform: 'azure-devops',
     repository: variable('Build.Repository.Name'),
     runId: variable('Build.BuildId'),
     runAttempt: variable('System.JobAttempt'),
-    pullRequest: pr ? Number(pr) : undefined,
+    pullRequest: pullRequestHead?.number,
+    ...(pullRequestHead ? { pullRequestHead } : {}),
+    ...(codeHost ? { codeHost } : {}),
     ref: variable('Build.SourceBranch'),
     sha: variable('Build.SourceVersion'),
     workspace:
