@@ -11,6 +11,8 @@
 #   layer-proxy.sh --check    validate the configuration and print the plan; change nothing
 #   layer-proxy.sh --render   validate and write the rendered files only (no unit is written or started)
 #   layer-proxy.sh --watch    every refresh_seconds, apply the userData when it changed (what the watch unit runs)
+#   layer-proxy.sh --hops     print the proxy's connection log: one line per connection with the client, the name,
+#                             the allow-list entry it matched and where it went (haproxy: the journal; nginx: a file)
 #
 # Configuration (key=value, '#' starts a comment):
 #   layer=L2                      the layer's name, written in every log line
@@ -26,13 +28,15 @@
 # The proxies never terminate TLS: they read the server name from the ClientHello and pass the bytes through.
 # A name outside the allow-list is refused at the first proxy it reaches. For tests, every path can be moved:
 #   LAYER_PROXY_CONFIG (a file instead of the userData), LAYER_PROXY_ETC (/etc/layer-proxy),
-#   LAYER_PROXY_SYSTEMD_DIR (/etc/systemd/system), LAYER_PROXY_IMDS (http://169.254.169.254).
+#   LAYER_PROXY_SYSTEMD_DIR (/etc/systemd/system), LAYER_PROXY_IMDS (http://169.254.169.254),
+#   LAYER_PROXY_LOG_DIR (/var/log/layer-proxy, nginx's connection log).
 set -eu
 set -f
 
 ETC=${LAYER_PROXY_ETC:-/etc/layer-proxy}
 SYSTEMD_DIR=${LAYER_PROXY_SYSTEMD_DIR:-/etc/systemd/system}
 IMDS=${LAYER_PROXY_IMDS:-http://169.254.169.254}
+LOG_DIR=${LAYER_PROXY_LOG_DIR:-/var/log/layer-proxy}
 APPLIED=$ETC/layer.conf
 USERDATA_URL="$IMDS/metadata/instance/compute/userData?api-version=2021-01-01&format=text"
 
@@ -59,7 +63,7 @@ read_source() {
     cat "$LAYER_PROXY_CONFIG"
     return
   fi
-  encoded=$(curl -fsS --max-time 5 --noproxy '*' -H 'Metadata: true' "$USERDATA_URL") ||
+  encoded=$(curl -fsS --max-time 5 --noproxy '*' -H 'Metadata: true' "$USERDATA_URL" 2>/dev/null) ||
     fail "the instance metadata service gave no userData: deploy the scale set with the layer's userData"
   printf '%s' "$encoded" | base64 -d 2>/dev/null || fail "the userData is not base64: deploy it as the Bicep module renders it"
 }
@@ -311,7 +315,8 @@ events {
 }
 stream {
     log_format hops 'layer=$layer client=\$remote_addr:\$remote_port sni=\$ssl_preread_server_name entry=\$entry upstream=\$upstream_addr state=\$status bytes=\$bytes_received ms=\$session_time';
-    access_log /dev/stdout hops if=\$ssl_preread_server_name;
+    # A file: under systemd, stdout is the journal's socket, which nginx cannot open by name.
+    access_log $LOG_DIR/access.log hops if=\$ssl_preread_server_name;
     # Exact names win over wildcards, and the longest wildcard over shorter ones (nginx's hostnames matching).
     map \$ssl_preread_server_name \$entry {
         hostnames;
@@ -365,7 +370,7 @@ EOF
 }
 
 render() {
-  mkdir -p "$ETC"
+  mkdir -p "$ETC" "$LOG_DIR"
   if [ "$engine" = haproxy ]; then render_haproxy; else render_nginx; fi
   render_dnsmasq
   printf '%s\n' "$text" | write_file "$APPLIED"
@@ -511,7 +516,14 @@ main() {
       say "rendered $ETC"
       ;;
     --watch) watch ;;
-    *) fail "unknown option '$1': use --check, --render or --watch, or no option to apply" ;;
+    --hops)
+      if [ "$(sed -n 's/^engine=//p' "$APPLIED" 2>/dev/null)" = nginx ]; then
+        cat "$LOG_DIR/access.log"
+      else
+        journalctl -u layer-proxy.service -o cat --no-pager | grep '^layer='
+      fi
+      ;;
+    *) fail "unknown option '$1': use --check, --render, --watch or --hops, or no option to apply" ;;
   esac
 }
 
