@@ -5,7 +5,7 @@ import { securityChain, type TagScope } from './security-rules.js';
 export const internetLink = 'inet';
 
 /**
- * The nftables table of one VNet router: the internal load balancers' DNAT of new flows to the healthy
+ * The nftables table of one VNet router: the internal load balancers' DNAT of new TCP and UDP flows to the healthy
  * backends by a 5-tuple hash (no healthy backend: new flows are dropped, as a Standard LB does), and the NAT
  * gateways' SNAT to their public address; subnets without a NAT gateway get no outbound to the internet.
  */
@@ -18,19 +18,21 @@ export function routerRules(
 ): string {
   const dnat: string[] = [];
   for (const rule of rules) {
-    const match = `ip daddr ${rule.frontendIp} tcp dport ${rule.frontendPort}`;
     const targets = rule.backends
       .filter((id) => healthy(rule, id))
       .map(backendAddress)
       .filter((ip): ip is string => ip !== undefined);
-    if (targets.length === 0) {
-      dnat.push(`${match} drop`);
-      continue;
+    for (const protocol of rule.protocol === 'All' ? ['tcp', 'udp'] : [rule.protocol.toLowerCase()]) {
+      const match = `ip daddr ${rule.frontendIp} ${protocol} dport ${rule.frontendPort}`;
+      if (targets.length === 0) {
+        dnat.push(`${match} drop`);
+        continue;
+      }
+      const map = targets.map((ip, index) => `${index} : ${ip} . ${rule.backendPort}`).join(', ');
+      dnat.push(
+        `${match} dnat ip to jhash ip saddr . ${protocol} sport . ip daddr . ${protocol} dport mod ${targets.length} map { ${map} }`,
+      );
     }
-    const map = targets.map((ip, index) => `${index} : ${ip} . ${rule.backendPort}`).join(', ');
-    dnat.push(
-      `${match} dnat ip to jhash ip saddr . tcp sport . ip daddr . tcp dport mod ${targets.length} map { ${map} }`,
-    );
   }
   const natSubnets = vnet.subnets.filter((s) => s.natPublicIp !== undefined);
   const snat = natSubnets.map(
