@@ -362,6 +362,8 @@ server=$dns_upstream
 cache-size=2000
 local-ttl=30
 log-facility=-
+# The layers carry IPv4 only: an allowed name must never resolve to an address no proxy listens on.
+filter-AAAA
 EOF
     # host-record answers the exact name only; address=/*.domain/ every name below domain, never domain itself.
     exact_entries | awk -v ip="$frontend" 'NF { print "host-record=" $1 "," ip }'
@@ -470,6 +472,8 @@ reload_services() {
   systemctl reload-or-restart layer-proxy.service
   # dnsmasq reads its configuration only at start.
   systemctl restart layer-dns.service
+  # A no-op when the watcher itself applies a change: it is running.
+  systemctl start layer-proxy-watch.service
 }
 
 apply() {
