@@ -105,6 +105,7 @@ export class PublicInternet {
       '--conf-file=/dev/null',
       '--no-resolv',
       '--no-hosts',
+      '--local=/#/',
       '--user=root',
       '--pid-file',
       `--listen-address=${publicResolverAddress}`,
