@@ -120,7 +120,11 @@ export class Fabric {
   private pairIndex = 0;
   private stopped = false;
   private loop?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
   private cycle: Promise<void> = Promise.resolve();
+  /** What the running reconcile cycle is doing, and since when: the watchdog names a cycle that does not end. */
+  private step = 'idle';
+  private cycleStartedAt = 0;
   private readonly waiters: (() => void)[] = [];
   /** The last reconcile error (a command that failed), kept for diagnosis; the loop retries. */
   lastError?: Error;
@@ -141,6 +145,7 @@ export class Fabric {
     await this.prepareInstanceImage();
     const tick = () => {
       if (this.stopped) return;
+      this.cycleStartedAt = Date.now();
       this.cycle = this.reconcile()
         .then(() => (this.lastError = undefined))
         .catch((error: Error) => {
@@ -148,12 +153,23 @@ export class Fabric {
           if (!this.errors.includes(error.message)) this.errors.push(error.message);
         })
         .then(() => {
+          this.step = 'idle';
           for (const wake of this.waiters.splice(0)) wake();
           if (!this.stopped) this.loop = setTimeout(tick, 200);
         });
     };
+    this.watchdog = setInterval(() => this.reportStuckCycle(), 5000);
+    this.watchdog.unref();
     tick();
     await this.cycle;
+  }
+
+  private reportStuckCycle(): void {
+    const seconds = Math.round((Date.now() - this.cycleStartedAt) / 1000);
+    if (this.step === 'idle' || seconds < 30) return;
+    const message = `The fabric has been ${this.step} for ${seconds} s: the data plane no longer follows the store.`;
+    if (!this.errors.some((e) => e.startsWith(`The fabric has been ${this.step} for`)))
+      this.errors.push(message);
   }
 
   /** Resolves after two complete reconcile cycles, so a change made before the call has been realised. */
@@ -277,8 +293,9 @@ export class Fabric {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.loop);
+    clearInterval(this.watchdog);
     await this.cycle;
-    await Promise.all([...this.endpoints.values()].map((e) => e.booted.catch(() => undefined)));
+    // A boot still running (apt retrying a mirror, say) dies with its namespace below; its promise settles then.
     for (const router of this.routers.values()) {
       router.dns.stop();
       router.prober.stop();
@@ -289,6 +306,7 @@ export class Fabric {
     this.publicInternet?.stop();
     const mine = (await fabricNamespaces()).get(this.names.runId) ?? [];
     await removeRun(this.names.runId, mine);
+    await Promise.all([...this.endpoints.values()].map((e) => e.booted));
   }
 
   private diskDir(id: string): string {
@@ -375,8 +393,10 @@ export class Fabric {
         await deleteNamespace(router.namespace);
       }
     }
+    this.step = 'creating VNet routers';
     for (const vnet of desired.vnets) if (!this.routers.has(vnet.id)) await this.createRouter(vnet);
     // Hosts and links are independent of each other: built in parallel (each takes a few dozen ip calls).
+    this.step = 'creating instances and container groups';
     await Promise.all(
       desired.endpoints
         .filter((e) => !this.endpoints.has(e.id) && this.routers.has(e.vnetId))
@@ -387,10 +407,14 @@ export class Fabric {
         .filter((l) => !this.privateLinks.has(l.id))
         .map((l) => this.createPrivateLink(l, key(l))),
     );
+    this.step = 'connecting on-prem sites';
     await this.connectSites(desired.vnets);
+    this.step = 'connecting peerings';
     await this.connectPeerings(desired);
+    this.step = 'connecting the internet';
     await this.connectInternet(desired.vnets);
     this.scheduleProbes(desired);
+    this.step = 'applying router policies';
     for (const vnet of desired.vnets) await this.applyRouterPolicy(vnet, desired);
   }
 
