@@ -9,8 +9,9 @@ export interface SubnetSpec {
   prefix: string;
   gateway: string;
   natPublicIp?: string;
-  /** The rules of the subnet's network security group, when it has one. */
+  /** The rules of the subnet's network security group, when it has one, and the group's name. */
   securityRules?: SecurityRule[];
+  securityGroupName?: string;
 }
 
 /** A virtual network: one router namespace, and the A records of the private DNS zones linked to it. */
@@ -150,9 +151,10 @@ function readVnets(
       const natId = refId(p.natGateway);
       if (natId !== '') spec.natPublicIp = publicIpOf(store, natId);
       const nsg = store.resources.get(refId(p.networkSecurityGroup));
+      if (nsg !== undefined) spec.securityGroupName = nsg.name;
       if (nsg !== undefined)
         spec.securityRules = list(nsg.properties.securityRules).map(
-          (rule) => props(rule) as unknown as SecurityRule,
+          (rule) => ({ ...props(rule), name: (rule as { name?: unknown }).name }) as unknown as SecurityRule,
         );
       specs.push(spec);
       subnets.set(subnetId, [id, spec]);
@@ -315,10 +317,13 @@ function readContainerGroups(
 
 /** The address of a load balancer frontend configuration, from its parent balancer's record. */
 function frontendAddress(store: ResourceStore, frontendId: string): string | undefined {
-  const balancer = store.resources.get(frontendId.split('/frontendipconfigurations/')[0]!);
-  const frontend = list(balancer?.properties.frontendIPConfigurations).find((f) => refId(f) === frontendId);
-  const address = props(frontend).privateIPAddress;
+  const address = props(frontendOf(store, frontendId)).privateIPAddress;
   return typeof address === 'string' ? address : undefined;
+}
+
+function frontendOf(store: ResourceStore, frontendId: string): unknown {
+  const balancer = store.resources.get(frontendId.split('/frontendipconfigurations/')[0]!);
+  return list(balancer?.properties.frontendIPConfigurations).find((f) => refId(f) === frontendId);
 }
 
 function readPrivateLinks(
@@ -370,6 +375,7 @@ function readPrivateLinks(
 function readBalancing(
   store: ResourceStore,
   vnets: VnetSpec[],
+  subnets: Map<string, [string, SubnetSpec]>,
   endpoints: EndpointSpec[],
 ): Map<string, BalancingRule[]> {
   const byVnet = new Map<string, BalancingRule[]>();
@@ -378,9 +384,17 @@ function readBalancing(
     for (const rule of list(balancer.properties.loadBalancingRules)) {
       const p = props(rule);
       const frontendIp = frontendAddress(store, refId(p.frontendIPConfiguration));
-      const vnet = vnets.find((v) =>
-        v.subnets.some((s) => frontendIp !== undefined && prefixContains(parsePrefix(s.prefix), frontendIp)),
-      );
+      // The frontend's subnet names its VNet; VNets that are not peered may share the address range.
+      const subnetVnet = subnets.get(
+        refId(props(frontendOf(store, refId(p.frontendIPConfiguration))).subnet),
+      )?.[0];
+      const vnet =
+        vnets.find((v) => v.id === subnetVnet) ??
+        vnets.find((v) =>
+          v.subnets.some(
+            (s) => frontendIp !== undefined && prefixContains(parsePrefix(s.prefix), frontendIp),
+          ),
+        );
       if (frontendIp === undefined || vnet === undefined) continue;
       const pool = refId(p.backendAddressPool);
       const probe = probes.get(refId(p.probe));
@@ -459,7 +473,7 @@ export function readDesiredFabric(
     vnets,
     endpoints,
     privateLinks: readPrivateLinks(store, names, subnets),
-    balancing: readBalancing(store, vnets, endpoints),
+    balancing: readBalancing(store, vnets, subnets, endpoints),
     peerings: readPeerings(store, vnets),
   };
 }
