@@ -13,6 +13,7 @@ const rg = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/r
 const vnet = (name: string) => `${rg}/Microsoft.Network/virtualNetworks/vnet-${name}`;
 const box = (name: string) => `${rg}/Microsoft.ContainerInstance/containerGroups/${name}`;
 const nsgId = `${rg}/Microsoft.Network/networkSecurityGroups/nsg-c`;
+const nsgAId = `${rg}/Microsoft.Network/networkSecurityGroups/nsg-a`;
 const natId = `${rg}/Microsoft.Network/natGateways/ng-c`;
 const pipId = `${rg}/Microsoft.Network/publicIPAddresses/pip-c`;
 const setId = `${rg}/Microsoft.Compute/virtualMachineScaleSets/vmss-a`;
@@ -31,6 +32,7 @@ function network(name: 'a' | 'b' | 'c', peers: string[], dnsServers: string[] = 
   const subnetProperties: Record<string, unknown> = { addressPrefix: space[name].replace('/24', '/26') };
   if (name === 'c')
     Object.assign(subnetProperties, { natGateway: { id: natId }, networkSecurityGroup: { id: nsgId } });
+  if (name === 'a') Object.assign(subnetProperties, { networkSecurityGroup: { id: nsgAId } });
   return {
     id: vnet(name),
     name: `vnet-${name}`,
@@ -111,6 +113,30 @@ beforeAll(async () => {
     properties: { publicIpAddresses: [{ id: pipId }] },
   });
   put(securityGroup([]));
+  // A denies Internet outbound, as a lower layer does, although it has no way out anyway.
+  put({
+    id: nsgAId,
+    name: 'nsg-a',
+    type: 'Microsoft.Network/networkSecurityGroups',
+    location: 'westeurope',
+    properties: {
+      securityRules: [
+        {
+          name: 'deny-internet-outbound',
+          properties: {
+            priority: 4000,
+            direction: 'Outbound',
+            access: 'Deny',
+            protocol: '*',
+            sourceAddressPrefix: '*',
+            sourcePortRange: '*',
+            destinationAddressPrefix: 'Internet',
+            destinationPortRange: '*',
+          },
+        },
+      ],
+    },
+  });
   // A's VNet resolves through B's DNS server, as a lower layer resolves through the layer above.
   put(network('a', ['b'], [address.b1]));
   put(network('b', ['a', 'c']));
@@ -214,6 +240,15 @@ describe("a network security group's priorities, with the Internet tag on outbou
     await fabric.settled();
     expect(await reaches(origins[0]!.ip)).toBe(true);
     expect(await reaches(origins[1]!.ip)).toBe(false);
+  });
+
+  it('a deny counts what it stopped, by group and rule, even from a VNet without any way out', async () => {
+    const before = (await fabric.securityRuleHits())['nsg-a/deny-internet-outbound'] ?? 0;
+    expect(await connects('a1', origins[0]!.ip, 443)).toBe(false);
+    const after = (await fabric.securityRuleHits())['nsg-a/deny-internet-outbound'] ?? 0;
+    expect(after).toBeGreaterThan(before);
+    // The peer is VirtualNetwork: Azure's default rule let it through, and counted it.
+    expect((await fabric.securityRuleHits())['nsg-a/AllowVnetOutBound']).toBeGreaterThan(0);
   });
 
   it('with the priorities swapped the Internet deny comes first and wins', async () => {

@@ -29,7 +29,7 @@ import {
 } from './namespace-plumbing.js';
 import { NamespaceProber, NamespaceServer, type ServerReplies } from './namespace-processes.js';
 import { VnetDns } from './vnet-dns.js';
-import { internetLink, routerRules } from './router-rules.js';
+import { internetLink, labelledRuleHits, routerRules } from './router-rules.js';
 import { bootScript, parseCustomData, type CloudConfig, type InstallPlan } from './cloud-init.js';
 import { InstanceInit } from './instance-runtime.js';
 import { buildInstanceImage } from './instance-image.js';
@@ -274,6 +274,27 @@ export class Fabric {
     );
   }
 
+  /**
+   * How many packets each network security group rule has matched, by `<group>/<rule>` (Azure's default rules by
+   * their names, such as `DenyAllOutBound`), summed over every VNet router: which rule let a flow pass or stopped it.
+   */
+  async securityRuleHits(): Promise<Record<string, number>> {
+    const hits: Record<string, number> = {};
+    for (const router of this.routers.values()) {
+      const listing = await runInNamespace(router.namespace, [
+        'nft',
+        '-j',
+        'list',
+        'table',
+        'ip',
+        'azlc',
+      ]).catch(() => '{}');
+      for (const [rule, packets] of Object.entries(labelledRuleHits(listing)))
+        hits[rule] = (hits[rule] ?? 0) + packets;
+    }
+    return hits;
+  }
+
   /** True when the backend is in rotation for the frontend ip:port. */
   inRotation(frontendIp: string, frontendPort: number, backendId: string): boolean {
     return this.health.get(`${frontendIp}:${frontendPort} ${backendId.toLowerCase()}`)?.up ?? false;
@@ -364,7 +385,7 @@ export class Fabric {
     // Only what the namespace is built from: a subnet's NSG or NAT gateway changes the router's rules, not the host.
     // userData reaches a running instance through the metadata service, and resolvers through DHCP (instances)
     // or the group's resolv.conf (container groups): neither rebuilds the host.
-    const live = ['securityRules', 'natPublicIp', 'pools', 'userData', 'nameservers'];
+    const live = ['securityRules', 'securityGroupName', 'natPublicIp', 'pools', 'userData', 'nameservers'];
     const key = (value: unknown) =>
       JSON.stringify(value, (name, inner: unknown) => (live.includes(name) ? undefined : inner));
     const wantedEndpoints = new Map(desired.endpoints.map((e) => [e.id, e]));
