@@ -26,13 +26,22 @@ export const layersInternet: InternetOptions = {
   mirror: { debDir: join(root, 'tools', 'mirror') },
 };
 
+/** Where and how to deploy the layers; the defaults are the main job's. */
+export interface LayersDeployment {
+  allowList?: string[];
+  engine?: 'haproxy' | 'nginx';
+  deploymentName?: string;
+  resourceGroup?: string;
+  name?: string;
+}
+
 /** The layers' deploy step: bicep/layers/main.bicepparam, with the allow-list and proxy engine when given. */
 export async function deployLayers(
   local: LocalCloud,
-  options: { allowList?: string[]; engine?: 'haproxy' | 'nginx'; deploymentName?: string } = {},
+  options: LayersDeployment = {},
 ): Promise<{ outputs: Record<string, string>; log: string }> {
   const shared = workflowStep(local);
-  const overrides = [`name: ${layersName}`];
+  const overrides = [`name: ${options.name ?? layersName}`];
   if (options.allowList) overrides.push(`allowList: [${options.allowList.map((e) => `'${e}'`).join(', ')}]`);
   if (options.engine) overrides.push(`proxyEngine: ${options.engine}`);
   const step = checked(
@@ -42,7 +51,7 @@ export async function deployLayers(
         ...shared.inputs,
         template: join(root, 'bicep', 'layers', 'main.bicepparam'),
         'parameter-overrides': overrides.join('\n'),
-        'resource-group': layersResourceGroup,
+        'resource-group': options.resourceGroup ?? layersResourceGroup,
         location: 'westeurope',
         'deployment-name': options.deploymentName ?? 'layers',
       },
@@ -124,13 +133,18 @@ export interface Hop {
   state: string;
 }
 
+/** The resource group id a deployment of the layers went to, read from its outputs. */
+function groupOf(outputs: Record<string, string>): string {
+  return outputs.l2VnetId!.split('/providers/')[0]!;
+}
+
 /** The ids of a layer's proxy instances (the scale set's instances 0 and 1). */
 export function proxyInstances(
   local: LocalCloud,
   outputs: Record<string, string>,
   layer: 'l2' | 'l3' | 'l4',
 ): string[] {
-  const scaleSet = `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${layersResourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/${outputs[`${layer}ScaleSetName`]}`;
+  const scaleSet = `${groupOf(outputs)}/providers/Microsoft.Compute/virtualMachineScaleSets/${outputs[`${layer}ScaleSetName`]}`;
   return [0, 1].map((n) => `${scaleSet}/virtualMachines/${n}`);
 }
 
@@ -168,6 +182,7 @@ export async function proxyHops(local: LocalCloud, outputs: Record<string, strin
  */
 export async function chainOf(
   local: LocalCloud,
+  outputs: Record<string, string>,
   hops: Hop[],
   sni: string,
   from: string,
@@ -182,7 +197,7 @@ export async function chainOf(
   );
   const admin = new LocalCloudAdmin(local.cloud);
   const pip = (await admin.getResource(
-    `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/${layersResourceGroup}/providers/Microsoft.Network/publicIPAddresses/pip-nat-l4-${layersName}`,
+    `${groupOf(outputs)}/providers/Microsoft.Network/publicIPAddresses/${outputs.l4ScaleSetName!.replace(/^vmss-/, 'pip-nat-')}`,
   )) as { properties?: { ipAddress?: string } };
   const natAddress = pip.properties?.ipAddress;
   const originPeer = local.fabric!.peersSeenBy(sni).find((p) => p.peer === natAddress)?.peer;
@@ -215,4 +230,18 @@ export async function layerAllows(
     if (!allow.includes(name)) return false;
   }
   return true;
+}
+
+/**
+ * Packets each lower layer's NSG stopped with its Internet deny (the fabric counts every rule's matches): the
+ * proof that a direct connection from L2 or L3 to a public address failed at the NSG.
+ */
+export async function internetDenials(
+  local: LocalCloud,
+  outputs: Record<string, string>,
+): Promise<{ l2: number; l3: number; rules: string[] }> {
+  const name = outputs.l2ScaleSetName!.replace(/^vmss-l2-/, '');
+  const rules = [`nsg-l2-${name}/deny-internet-outbound`, `nsg-l3-${name}/deny-internet-outbound`];
+  const hits = await local.fabric!.securityRuleHits();
+  return { l2: hits[rules[0]!] ?? 0, l3: hits[rules[1]!] ?? 0, rules };
 }

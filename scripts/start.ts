@@ -24,6 +24,7 @@ import {
   chainOf,
   deployLayers,
   describeChain,
+  internetDenials,
   jumpBoxAddress,
   layersInternet,
   origins,
@@ -155,13 +156,19 @@ async function layerHopLines(cloud: LocalCloud, outputs: Record<string, string>)
   const box = await jumpBoxAddress(cloud, outputs.l2JumpboxId!);
   const lines: string[] = [];
   for (const origin of [origins.allowed, origins.wildcard]) {
-    const chain = await chainOf(cloud, hops, origin.name, box);
+    const chain = await chainOf(cloud, outputs, hops, origin.name, box);
     if (!chain.l2 || !chain.l3 || !chain.l4 || !chain.originPeer)
       throw new Error(
         `The hops of ${origin.name} do not chain from L2 to the origin: ${describeChain(chain, origin.name)}`,
       );
     lines.push(`hops ${describeChain(chain, origin.name)}`);
   }
+  const denied = await internetDenials(cloud, outputs);
+  if (denied.l2 === 0 || denied.l3 === 0)
+    throw new Error(`No NSG stopped the direct connections: ${JSON.stringify(denied)}`);
+  lines.push(
+    `direct connections stopped by ${denied.rules[0]} (${denied.l2} packets) and ${denied.rules[1]} (${denied.l3})`,
+  );
   const refused = hops.filter((h) => h.sni === origins.forbidden.name);
   if (refused.length === 0 || refused.some((h) => h.layer !== 'L2'))
     throw new Error(

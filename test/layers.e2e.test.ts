@@ -7,6 +7,7 @@ import { runProbes } from '../scripts/pipeline.js';
 import {
   chainOf,
   deployLayers,
+  internetDenials,
   jumpBoxAddress,
   layerAllows,
   layersResourceGroup,
@@ -58,6 +59,10 @@ describe('the layers deployed by the deploy action, probed by the jumpbox-probe 
       ['L3 - a direct connection to the origin public address fails', true],
       ['L4 - the internet directly through the NAT gateway', true],
     ]);
+    // The direct connections from L2 and L3 were stopped by each layer's NSG rule that denies Internet outbound.
+    const denied = await internetDenials(local, outputs);
+    expect(denied.l2).toBeGreaterThan(0);
+    expect(denied.l3).toBeGreaterThan(0);
     expect(Object.keys(probed.billable).sort()).toEqual(
       [outputs.l2JumpboxName!, outputs.l3JumpboxName!, outputs.l4JumpboxName!].sort(),
     );
@@ -67,7 +72,7 @@ describe('the layers deployed by the deploy action, probed by the jumpbox-probe 
     const hops = await proxyHops(local, outputs);
     const l2Box = await jumpBoxAddress(local, outputs.l2JumpboxId!);
     for (const origin of [origins.allowed, origins.wildcard, origins.exact]) {
-      const chain = await chainOf(local, hops, origin.name, l2Box);
+      const chain = await chainOf(local, outputs, hops, origin.name, l2Box);
       expect(chain.l2?.upstream).toBe(`${outputs.l3Frontend}:443`);
       expect(chain.l3?.upstream).toBe(`${outputs.l4Frontend}:443`);
       expect(chain.l4?.upstream).toBe(`${origin.ip}:443`);
@@ -85,7 +90,7 @@ describe('the layers deployed by the deploy action, probed by the jumpbox-probe 
   });
 
   it('installed every proxy from the mirror, L2 and L3 through the layers above: the mirror saw only L4', async () => {
-    const { natAddress } = await chainOf(local, [], origins.allowed.name, '');
+    const { natAddress } = await chainOf(local, outputs, [], origins.allowed.name, '');
     const mirrorPeers = new Set(local.fabric!.peersSeenBy('deb.debian.org').map((p) => p.peer));
     expect(mirrorPeers).toEqual(new Set([natAddress]));
     for (const layer of ['l2', 'l3', 'l4'] as const)
