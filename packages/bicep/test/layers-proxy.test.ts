@@ -443,6 +443,17 @@ describe.each(['haproxy', 'nginx'])('layer-proxy.sh with %s carries TLS from L2 
     expect(await dig('gbl.his.arc.azure.com')).toBe(hosts.l2);
     expect(await dig('a.b.his.arc.azure.com')).toBe(hosts.l2);
     expect(await dig('his.arc.azure.com')).toBe('');
+    // IPv4 only: no AAAA for an allowed name, whatever the names above answer.
+    const aaaa = await inside('client', [
+      'dig',
+      '+time=2',
+      '+tries=1',
+      `@${hosts.l2}`,
+      'gbl.his.arc.azure.com',
+      'AAAA',
+    ]);
+    expect(aaaa.stdout).toContain('status: NOERROR');
+    expect(aaaa.stdout).toMatch(/ANSWER: 0,/);
     expect(await dig('x.api.contoso-plant.example')).toBe('');
   });
 });

@@ -166,6 +166,13 @@ describe('the simulated internet', () => {
     expect(viaAzure.stdout.trim()).toBe(origin.ip);
   });
 
+  it('answers like public DNS: NODATA for a name without the asked type, NXDOMAIN for an unknown name', async () => {
+    const status = async (name: string, type: string) =>
+      /status: (\w+)/.exec((await run(privateBox, `dig +time=1 +tries=2 ${name} ${type}`)).stdout)?.[1];
+    expect(await status(origin.name, 'AAAA')).toBe('NOERROR');
+    expect(await status('nowhere.example.net', 'A')).toBe('NXDOMAIN');
+  });
+
   it("serves TLS the box validates against the public CA (no -k), seen from the NAT gateway's address", async () => {
     const before = fabric.peersSeenBy(origin.name).length;
     const fetched = await run(egressBox, `curl -sS --max-time 3 https://${origin.name}/`);
