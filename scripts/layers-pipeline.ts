@@ -131,6 +131,8 @@ export interface Hop {
   entry: string;
   upstream: string;
   state: string;
+  /** True when the proxy refused the name: no allow-list entry matched it. */
+  refused: boolean;
 }
 
 /** The resource group id a deployment of the layers went to, read from its outputs. */
@@ -169,6 +171,7 @@ export async function proxyHops(local: LocalCloud, outputs: Record<string, strin
           entry: fields.entry ?? '',
           upstream: fields.upstream ?? '',
           state: fields.state ?? '',
+          refused: fields.entry === '' || fields.entry === '-',
         });
       }
     }

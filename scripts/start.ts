@@ -170,12 +170,12 @@ async function layerHopLines(cloud: LocalCloud, outputs: Record<string, string>)
     `direct connections stopped by ${denied.rules[0]} (${denied.l2} packets) and ${denied.rules[1]} (${denied.l3})`,
   );
   const refused = hops.filter((h) => h.sni === origins.forbidden.name);
-  if (refused.length === 0 || refused.some((h) => h.layer !== 'L2'))
+  if (refused.length === 0 || refused.some((h) => h.layer !== 'L2' || !h.refused))
     throw new Error(
       `${origins.forbidden.name} was not refused by L2's proxy alone: ${JSON.stringify(refused)}`,
     );
   lines.push(
-    `refused ${origins.forbidden.name}: ${refused.map((h) => `${h.layer} proxy ${h.at} (${h.state})`).join(', ')}; no layer above saw it`,
+    `refused ${origins.forbidden.name}: by the ${refused.map((h) => `${h.layer} proxy ${h.at}`).join(', ')}; no layer above saw it`,
   );
   return lines;
 }

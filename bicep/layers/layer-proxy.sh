@@ -37,6 +37,8 @@ ETC=${LAYER_PROXY_ETC:-/etc/layer-proxy}
 SYSTEMD_DIR=${LAYER_PROXY_SYSTEMD_DIR:-/etc/systemd/system}
 IMDS=${LAYER_PROXY_IMDS:-http://169.254.169.254}
 LOG_DIR=${LAYER_PROXY_LOG_DIR:-/var/log/layer-proxy}
+# nginx sends a name outside the allow-list to this loopback server of its own, which closes the connection.
+REFUSER_PORT=4431
 APPLIED=$ETC/layer.conf
 USERDATA_URL="$IMDS/metadata/instance/compute/userData?api-version=2021-01-01&format=text"
 
@@ -326,10 +328,15 @@ EOF
     wildcard_entries | awk 'NF { printf "        %s \"%s\";\n", $1, $1 }'
     cat <<EOF
     }
-    # A name outside the allow-list goes nowhere: the socket does not exist, so the client's connection is closed.
+    # A name outside the allow-list goes to the server below, which closes the connection without a word.
     map \$entry \$upstream {
-        "" unix:/run/layer-proxy/refused.sock;
+        "" 127.0.0.1:$REFUSER_PORT;
         default $target;
+    }
+    server {
+        listen 127.0.0.1:$REFUSER_PORT;
+        return "";
+        access_log off;
     }
 EOF
     [ -n "$next_hop" ] || printf '    resolver %s valid=30s ipv6=off;\n    resolver_timeout 2s;\n' "$egress_resolver"

@@ -22,8 +22,8 @@ param location string = resourceGroup().location
 @minLength(1)
 param allowList allowedName[]
 
-@description('The SNI proxy software of every layer (haproxy was faster in npm run bench -- layers; see the README).')
-param proxyEngine proxySoftware = 'haproxy'
+@description('The SNI proxy software of every layer: nginx by default, chosen by npm run bench -- layers (see the README); haproxy uses less memory per connection.')
+param proxyEngine proxySoftware = 'nginx'
 
 @description('Address ranges of the three layers.')
 param addresses addressPlan = {
