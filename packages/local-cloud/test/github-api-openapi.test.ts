@@ -22,6 +22,8 @@ interface Answer {
   route: string;
   status: number;
   data: unknown;
+  /** Asked with `Accept: application/octet-stream` (an asset's bytes), so not a JSON body. */
+  binary?: boolean;
 }
 
 const spec = JSON.parse(
@@ -76,14 +78,22 @@ beforeAll(async () => {
   });
   const { token } = (await admin.pluginCall('github-api', 'POST', '/tokens', {
     repository: 'azpn/infra',
-    permissions: { issues: 'write', 'pull-requests': 'write' },
+    permissions: { issues: 'write', 'pull-requests': 'write', contents: 'write' },
   })) as { token: string };
   octokit = getOctokit(token, { baseUrl: local.cloud.services['github-api']!.apiUrl as string });
   octokit.hook.wrap('request', async (request, options) => {
-    const route = String(options.url);
+    // The upload route carries its query in the template (`…/assets{?name,label}`); the description's path does not.
+    const route = String(options.url).replace(/\{\?[^}]*\}$/, '');
+    const binary = String(options.headers.accept).includes('application/octet-stream');
     try {
       const response = await request(options);
-      answers.push({ method: String(options.method), route, status: response.status, data: response.data });
+      answers.push({
+        method: String(options.method),
+        route,
+        status: response.status,
+        data: response.data,
+        binary,
+      });
       return response;
     } catch (error) {
       const failed = error as { status: number; response?: { data: unknown } };
@@ -153,6 +163,64 @@ async function exercise(): Promise<void> {
   await octokit.rest.pulls.list({ ...repo, state: 'all' });
   await octokit.rest.search.issuesAndPullRequests({ q: 'repo:azpn/infra label:drift in:body m' });
   await octokit.rest.rateLimit.get();
+  await exerciseReleases(repo, refused);
+}
+
+/** Releases, assets (uploaded on the uploads origin) and git refs, and their documented refusals. */
+async function exerciseReleases(
+  repo: { owner: string; repo: string },
+  refused: (promise: Promise<unknown>) => Promise<unknown>,
+): Promise<void> {
+  const commit = 'c'.repeat(40);
+  await admin.pluginCall('github-api', 'PUT', '/repositories/azpn/infra/git/refs/tags/v0.1.0', {
+    sha: commit,
+    message: 'v0.1.0',
+  });
+  const tagRef = await octokit.rest.git.getRef({ ...repo, ref: 'tags/v0.1.0' });
+  await octokit.rest.git.getTag({ ...repo, tag_sha: tagRef.data.object.sha });
+  await refused(octokit.rest.git.getRef({ ...repo, ref: 'tags/v9' }));
+  await octokit.rest.git.createRef({ ...repo, ref: 'refs/tags/v0', sha: commit });
+  await refused(octokit.rest.git.createRef({ ...repo, ref: 'refs/tags/v0', sha: commit }));
+  await octokit.rest.git.updateRef({ ...repo, ref: 'tags/v0', sha: 'e'.repeat(40), force: true });
+  await refused(octokit.rest.git.updateRef({ ...repo, ref: 'tags/v9', sha: commit }));
+  const draft = await octokit.rest.repos.createRelease({
+    ...repo,
+    tag_name: 'v0.1.0',
+    body: 'notes',
+    draft: true,
+  });
+  await refused(octokit.rest.repos.createRelease({ ...repo, body: 'no tag' } as never));
+  const origin = new URL(draft.data.upload_url).origin + '/api/uploads';
+  const asset = await octokit.rest.repos.uploadReleaseAsset({
+    ...repo,
+    release_id: draft.data.id,
+    name: 'azpn.vsix',
+    data: Buffer.from('PK\u0003\u0004') as unknown as string,
+    baseUrl: origin,
+    headers: { 'content-type': 'application/zip' },
+  });
+  await refused(
+    octokit.rest.repos.uploadReleaseAsset({
+      ...repo,
+      release_id: draft.data.id,
+      name: 'azpn.vsix',
+      data: 'again',
+      baseUrl: origin,
+    }),
+  );
+  await octokit.rest.repos.listReleaseAssets({ ...repo, release_id: draft.data.id });
+  await octokit.rest.repos.updateRelease({ ...repo, release_id: draft.data.id, draft: false });
+  await octokit.rest.repos.getRelease({ ...repo, release_id: draft.data.id });
+  await octokit.rest.repos.getReleaseByTag({ ...repo, tag: 'v0.1.0' });
+  await refused(octokit.rest.repos.getReleaseByTag({ ...repo, tag: 'v9.9.9' }));
+  await octokit.rest.repos.listReleases(repo);
+  await octokit.rest.repos.getReleaseAsset({ ...repo, asset_id: asset.data.id });
+  await octokit.rest.repos.getReleaseAsset({
+    ...repo,
+    asset_id: asset.data.id,
+    headers: { accept: 'application/octet-stream' },
+  });
+  await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.data.id });
 }
 
 describe("the GitHub stand-in against GitHub's OpenAPI description (GHES 3.19)", () => {
@@ -168,7 +236,7 @@ describe("the GitHub stand-in against GitHub's OpenAPI description (GHES 3.19)",
           `${answer.method} ${answer.route} answered ${answer.status}, which GitHub does not document`,
         );
       const schema = responseSchema(answer);
-      if (schema === undefined) continue;
+      if (schema === undefined || answer.binary) continue;
       if (!ajv.validate(retarget(schema) as object, answer.data))
         problems.push(
           `${answer.method} ${answer.route} ${answer.status}: ${ajv.errorsText(ajv.errors, { separator: '; ' })}`,
@@ -186,6 +254,11 @@ describe("the GitHub stand-in against GitHub's OpenAPI description (GHES 3.19)",
         'POST /repos/{owner}/{repo}/issues 422',
         'GET /repos/{owner}/{repo}/issues/{issue_number} 404',
         'PATCH /repos/{owner}/{repo}/issues/{issue_number} 422',
+        'POST /repos/{owner}/{repo}/releases 422',
+        'GET /repos/{owner}/{repo}/releases/tags/{tag} 404',
+        'POST /repos/{owner}/{repo}/git/refs 422',
+        'PATCH /repos/{owner}/{repo}/git/refs/{ref} 422',
+        'GET /repos/{owner}/{repo}/git/ref/{ref} 404',
       ]),
     );
   });

@@ -48,6 +48,17 @@ async function holdPullRequest(
   });
 }
 
+/**
+ * Makes the cloud's GitHub stand-in hold the branch or tag a push put at the event's commit, as GitHub holds it once
+ * the push is received (a tag already annotated at that commit stays annotated).
+ */
+async function holdPushedRef(admin: LocalCloudAdmin, request: JobTokenRequest): Promise<void> {
+  if (request.event !== 'push' || !/^refs\/(heads|tags)\//.test(request.ref)) return;
+  await admin.pluginCall('github-api', 'PUT', `/repositories/${request.repository}/git/${request.ref}`, {
+    sha: request.sha,
+  });
+}
+
 /** The job's `GITHUB_TOKEN` from the cloud's GitHub stand-in, with the job's permissions (`none` left out). */
 async function gitHubToken(admin: LocalCloudAdmin, request: JobTokenRequest): Promise<string> {
   const permissions = Object.fromEntries(
@@ -64,7 +75,8 @@ async function gitHubToken(admin: LocalCloudAdmin, request: JobTokenRequest): Pr
  * Repository variables (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_SUBSCRIPTION_ID`, `AZURE_CLOUD`), the runner
  * environment, the cloud's GitHub stand-in as the server (`GITHUB_API_URL` = `<cloud>/api/v3`) and a job-token
  * minter for workflows run against `local`: each job gets a `GITHUB_TOKEN` with its permissions from the stand-in,
- * which first takes the event's pull request as the event shows it, and an ID-token endpoint with `id-token: write`.
+ * which first takes the event's pull request as the event shows it, or the pushed branch or tag at the event's
+ * commit, and an ID-token endpoint with `id-token: write`.
  * `repositoryRoot` holds `tools/bicep`.
  */
 export function localCloudGithubSettings(
@@ -94,6 +106,7 @@ export function localCloudGithubSettings(
       tokenRequests.push(request);
       if (request.pullRequest !== undefined)
         await holdPullRequest(admin, request.repository, request.pullRequest);
+      await holdPushedRef(admin, request);
       const githubToken = await gitHubToken(admin, request);
       // GitHub hands a job the ID-token endpoint only with id-token: write.
       if (request.permissions['id-token'] !== 'write') return { githubToken };

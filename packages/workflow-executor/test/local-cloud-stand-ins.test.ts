@@ -9,6 +9,7 @@ import {
   localCloudAgentSettings,
   localCloudGithubSettings,
   pullRequestEvent,
+  pushEvent,
   runAzurePipeline,
   runGithubWorkflow,
   sha,
@@ -78,6 +79,37 @@ describe('the local cloud runner and agent settings', () => {
     expect(infra.comments.map((c) => c.body)).toEqual([`from writer at ${head}`]);
     // The token is a secret of the run: never in a log.
     expect(run.job('writer').log).not.toMatch(/ghs_/);
+  });
+
+  it('hold a pushed tag at the event commit in the GitHub stand-in, so a job with contents: read finds it', async () => {
+    const workflow = join(dir, 'tag.yml');
+    writeFileSync(
+      workflow,
+      `name: tag
+on:
+  push:
+    tags: ['v*']
+permissions:
+  contents: read
+jobs:
+  read:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          TOKEN: \${{ github.token }}
+        run: |
+          curl -s --fail-with-body --cacert "$NODE_EXTRA_CA_CERTS" -H "Authorization: token $TOKEN" \\
+            "$GITHUB_API_URL/repos/\${{ github.repository }}/git/ref/tags/$GITHUB_REF_NAME" | grep -o '"sha": *"[0-9a-f]*"'
+`,
+    );
+    const commit = sha('tagged');
+    const run = await runGithubWorkflow({
+      workflow,
+      workspace: root,
+      event: pushEvent({ tag: 'v2.0.0', sha: commit }),
+      ...localCloudGithubSettings(local, root),
+    });
+    expect(run.job('read').steps[0]!.log.replace(/\s/g, '')).toBe(`"sha":"${commit}"`);
   });
 
   it('give a pipeline the collection, project and access token that reach the Azure DevOps stand-in', async () => {

@@ -1,10 +1,12 @@
 /**
  * The GitHub stand-in's admin calls (`/_admin/plugins/github-api/…`): mint a job token with a workflow job's
- * `permissions`, seed a repository, and open, update or close a pull request as GitHub would on a push or a click.
+ * `permissions`, seed a repository, open, update or close a pull request as GitHub would on a push or a click, and
+ * hold a branch or tag where a push put it.
  */
 import { randomBytes } from 'node:crypto';
 import type { MountContext } from '../../cloud-plugin.js';
 import { json, jsonBody, type Exchange, type Reply } from '../../http/exchange.js';
+import { holdRef } from './git-ref-routes.js';
 import { actorOf } from './github-shapes.js';
 import { defaultRateLimits, rateWindow } from './github-rate-limit.js';
 import {
@@ -151,6 +153,23 @@ function seedPull(state: GitHubApiState, fullName: string, number: number, body:
   return json(200, { number, state: issue.state, headSha: issue.pull!.headSha });
 }
 
+/**
+ * `PUT /repositories/{owner}/{name}/git/refs/{heads|tags}/{name}`: the ref at the commit `sha`, as a push leaves it;
+ * with `message`, a tag is annotated (a tag object naming the commit).
+ */
+function seedRef(state: GitHubApiState, fullName: string, ref: string, body: Fields, now: number): Reply {
+  if (!/^refs\/(heads|tags)\/[^\s]+$/.test(ref))
+    return refused(`'${ref}' must be refs/heads/… or refs/tags/….`);
+  if (typeof body.sha !== 'string' || !/^[0-9a-f]{40}$/.test(body.sha))
+    return refused("'sha' must be a 40-hex commit id.");
+  if (body.message !== undefined && typeof body.message !== 'string')
+    return refused("'message' must be the annotated tag's message.");
+  const repository = ensureRepository(state, fullName, now);
+  const annotation = typeof body.message === 'string' ? { message: body.message } : undefined;
+  const held = holdRef(repository, ref, body.sha, now, annotation);
+  return json(200, { ref: held.ref, sha: held.sha, type: held.type, commit: body.sha });
+}
+
 /** Answers one admin call of the GitHub stand-in. */
 export function serveGitHubAdmin(exchange: Exchange, subPath: string, context: MountContext): Reply {
   const state = gitHubStateOf(context.store);
@@ -158,13 +177,15 @@ export function serveGitHubAdmin(exchange: Exchange, subPath: string, context: M
   const now = context.now();
   const call = `${exchange.method} ${subPath}`;
   if (call === 'POST /tokens') return mintToken(state, body, now);
+  const ref = /^PUT \/repositories\/([^/]+\/[^/]+)\/git\/(refs\/.+)$/.exec(call);
+  if (ref !== null) return seedRef(state, ref[1]!, ref[2]!, body, now);
   const pull = /^PUT \/repositories\/([^/]+\/[^/]+)\/pulls\/(\d+)$/.exec(call);
   if (pull !== null) return seedPull(state, pull[1]!, Number(pull[2]), body, now);
   const repository = /^PUT \/repositories\/([^/]+\/[^/]+)$/.exec(call);
   if (repository !== null && repositoryName.test(repository[1]!))
     return seedRepository(state, repository[1]!, body, now);
   return refused(
-    `The GitHub stand-in has no admin call '${call}': POST /tokens, PUT /repositories/{owner}/{name}, PUT /repositories/{owner}/{name}/pulls/{number}.`,
+    `The GitHub stand-in has no admin call '${call}': POST /tokens, PUT /repositories/{owner}/{name}, PUT /repositories/{owner}/{name}/pulls/{number}, PUT /repositories/{owner}/{name}/git/refs/{heads|tags}/{name}.`,
     404,
   );
 }

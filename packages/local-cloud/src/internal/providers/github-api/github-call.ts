@@ -39,7 +39,7 @@ export function isReply(value: object): value is Reply {
 }
 
 /** The scopes of `permissions:` the stand-in's routes check. */
-export type PermissionScope = 'issues' | 'pull-requests';
+export type PermissionScope = 'issues' | 'pull-requests' | 'contents';
 
 /** Whether the grant has `level` (write includes read) for `scope`. */
 export function grants(grant: JobTokenGrant, scope: PermissionScope, level: PermissionLevel): boolean {

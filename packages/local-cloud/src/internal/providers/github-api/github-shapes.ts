@@ -11,14 +11,18 @@ import {
   type StoredRepository,
 } from './github-state.js';
 
-/** Where the stand-in is: `server` (GITHUB_SERVER_URL) and `api` (GITHUB_API_URL = server/api/v3). */
+/**
+ * Where the stand-in is: `server` (GITHUB_SERVER_URL), `api` (GITHUB_API_URL = server/api/v3) and `uploads`
+ * (server/api/uploads, the origin of a release's `upload_url` on Enterprise Server).
+ */
 export interface GitHubUrls {
   server: string;
   api: string;
+  uploads: string;
 }
 
 /** GitHub's legacy global node id: base64 of `0<length>:<Type><id>`. */
-function nodeId(type: string, id: number): string {
+export function nodeId(type: string, id: number): string {
   return Buffer.from(`0${type.length}:${type}${id}`).toString('base64');
 }
 

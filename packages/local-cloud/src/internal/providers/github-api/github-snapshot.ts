@@ -1,7 +1,8 @@
 /**
- * What the GitHub stand-in shows the admin API (every repository's issues, pull requests, comments and labels, and
- * each job token's permissions and use, never the token itself) and keeps in the snapshot file (the repositories;
- * job tokens are new on each start, as the cloud's keys are).
+ * What the GitHub stand-in shows the admin API (every repository's issues, pull requests, comments, labels, refs and
+ * releases with their assets' sizes and digests, and each job token's permissions and use, never the token itself)
+ * and keeps in the snapshot file (the repositories, assets' bytes in base64; job tokens are new on each start, as the
+ * cloud's keys are).
  */
 import type { PluginSnapshot } from '../../cloud-plugin.js';
 import type { ResourceStore } from '../../arm/resource-store.js';
@@ -11,26 +12,51 @@ import {
   type StoredComment,
   type StoredIssue,
   type StoredLabel,
+  type StoredRef,
+  type StoredRelease,
   type StoredRepository,
+  type StoredTagObject,
 } from './github-state.js';
+
+/** A release as the snapshot holds it: each asset's bytes in base64. */
+type ReleaseRecord = Omit<StoredRelease, 'assets'> & {
+  assets: (Omit<StoredRelease['assets'][number], 'bytes'> & { bytes: string })[];
+};
 
 /** A repository as the admin API and the snapshot hold it: plain lists instead of maps. */
 interface RepositoryRecord {
   id: string;
-  repository: Omit<StoredRepository, 'issues' | 'comments' | 'labels'>;
+  repository: Omit<StoredRepository, 'issues' | 'comments' | 'labels' | 'refs' | 'tagObjects' | 'releases'>;
   issues: StoredIssue[];
   comments: StoredComment[];
   labels: StoredLabel[];
+  /** Absent in a snapshot written before the stand-in kept refs and releases. */
+  refs?: StoredRef[];
+  tagObjects?: StoredTagObject[];
+  releases?: ReleaseRecord[];
 }
 
 function recordOf(repository: StoredRepository): RepositoryRecord {
-  const { issues, comments, labels, ...fields } = repository;
+  const { issues, comments, labels, refs, tagObjects, releases, ...fields } = repository;
   return {
     id: fullNameOf(repository),
     repository: fields,
     issues: [...issues.values()],
     comments: [...comments.values()],
     labels: [...labels.values()],
+    refs: [...refs.values()],
+    tagObjects: [...tagObjects.values()],
+    releases: [...releases.values()].map((release) => ({
+      ...release,
+      assets: release.assets.map((asset) => ({ ...asset, bytes: asset.bytes.toString('base64') })),
+    })),
+  };
+}
+
+function releaseOf(record: ReleaseRecord): StoredRelease {
+  return {
+    ...record,
+    assets: record.assets.map((asset) => ({ ...asset, bytes: Buffer.from(asset.bytes, 'base64') })),
   };
 }
 
@@ -45,6 +71,11 @@ export function gitHubAdminState(store: ResourceStore) {
         issues: record.issues,
         comments: record.comments,
         labels: record.labels,
+        refs: record.refs,
+        releases: [...repository.releases.values()].map((release) => ({
+          ...release,
+          assets: release.assets.map(({ bytes, ...asset }) => ({ ...asset, size: bytes.length })),
+        })),
       };
     }),
     tokens: [...state.tokens.values()].map((grant) => ({
@@ -70,10 +101,19 @@ export const gitHubSnapshot: PluginSnapshot = {
         issues: new Map(stored.issues.map((i) => [i.number, i])),
         comments: new Map(stored.comments.map((c) => [c.id, c])),
         labels: new Map(stored.labels.map((l) => [l.name.toLowerCase(), l])),
+        refs: new Map((stored.refs ?? []).map((r) => [r.ref, r])),
+        tagObjects: new Map((stored.tagObjects ?? []).map((t) => [t.sha, t])),
+        releases: new Map((stored.releases ?? []).map((r) => [r.id, releaseOf(r)])),
       });
-      const ids = [stored.repository.id, ...stored.issues, ...stored.comments, ...stored.labels].map((x) =>
-        typeof x === 'number' ? x : x.id,
-      );
+      const releases = stored.releases ?? [];
+      const ids = [
+        stored.repository.id,
+        ...stored.issues,
+        ...stored.comments,
+        ...stored.labels,
+        ...releases,
+        ...releases.flatMap((r) => r.assets),
+      ].map((x) => (typeof x === 'number' ? x : x.id));
       state.nextId = Math.max(state.nextId, ...ids.map((id) => id + 1));
     }
   },

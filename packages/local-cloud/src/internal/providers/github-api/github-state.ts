@@ -61,7 +61,58 @@ export interface StoredComment {
   updatedAt: number;
 }
 
-/** One repository with its issues, pull requests, comments and labels. */
+/**
+ * A git ref as a push left it: `refs/heads/main` or `refs/tags/v0.1.0` naming a commit, or an annotated tag object
+ * (`type: 'tag'`). The stand-in keeps no commits: any 40-hex id is taken as one.
+ */
+export interface StoredRef {
+  /** The full name, `refs/tags/v0`. */
+  ref: string;
+  sha: string;
+  type: 'commit' | 'tag';
+}
+
+/** An annotated tag object (`git tag -a`): its name and message, and the commit it names. */
+export interface StoredTagObject {
+  sha: string;
+  tag: string;
+  message: string;
+  commitSha: string;
+  tagger: { name: string; email: string; date: number };
+}
+
+/** A file attached to a release, with its bytes. */
+export interface StoredAsset {
+  id: number;
+  name: string;
+  label: string | null;
+  contentType: string;
+  /** `sha256:<hex>` of the bytes, as GitHub gives it. */
+  digest: string;
+  bytes: Buffer;
+  downloadCount: number;
+  uploader: GitHubActor;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A release: a draft until published, when its tag is created if the repository lacks it. */
+export interface StoredRelease {
+  id: number;
+  tagName: string;
+  targetCommitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  author: GitHubActor;
+  createdAt: number;
+  publishedAt: number | null;
+  updatedAt: number;
+  assets: StoredAsset[];
+}
+
+/** One repository with its issues, pull requests, comments, labels, git refs and releases. */
 export interface StoredRepository {
   id: number;
   owner: string;
@@ -75,6 +126,11 @@ export interface StoredRepository {
   comments: Map<number, StoredComment>;
   /** By lower-cased name: GitHub finds labels regardless of case. */
   labels: Map<string, StoredLabel>;
+  /** By full ref name (`refs/tags/v0`). */
+  refs: Map<string, StoredRef>;
+  /** Annotated tag objects by their sha. */
+  tagObjects: Map<string, StoredTagObject>;
+  releases: Map<number, StoredRelease>;
 }
 
 /** A rate-limit window of one token and resource (`core`, `search`). */
@@ -105,7 +161,7 @@ export interface GitHubApiState {
   /** By lower-cased owner/name. */
   repositories: Map<string, StoredRepository>;
   tokens: Map<string, JobTokenGrant>;
-  /** The next id of an issue, comment or label (one sequence, as ids are unique across GitHub). */
+  /** The next id of an issue, comment, label, release or asset (one sequence, as ids are unique across GitHub). */
   nextId: number;
 }
 
@@ -147,6 +203,9 @@ export function ensureRepository(state: GitHubApiState, fullName: string, now: n
     issues: new Map(),
     comments: new Map(),
     labels: new Map(),
+    refs: new Map(),
+    tagObjects: new Map(),
+    releases: new Map(),
   };
   state.repositories.set(fullName.toLowerCase(), created);
   return created;
