@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
+import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { runAzureDevOpsTask, runGitHubStep, secretLeaks, type GitHubStepResult } from '@azpn/action-host';
 import {
@@ -78,20 +78,8 @@ beforeAll(async () => {
   });
   admin = new LocalCloudAdmin(local.cloud);
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
-  network = new NetworkManagementClient(credential, local.cloud.subscriptionId, {
-    endpoint: local.cloud.resourceManager,
-    credentialScopes: [`${local.cloud.audience}.default`],
-  });
+  const { credential, options } = cloudSdkAccess(local.cloud);
+  network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
 });
 
 afterAll(async () => {
