@@ -11,6 +11,9 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{packages,actions}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Bundles copy some packages' package.json beside them (azure-devops-node-api reads its own); jest must not
+  // take a bundle folder for that package.
+  modulePathIgnorePatterns: ['<rootDir>/actions/[^/]+/dist/'],
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/reporters/closing-line.js'],
   maxWorkers: 2,

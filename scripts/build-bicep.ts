@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
@@ -90,13 +90,15 @@ async function snapshot(cli: BicepCli, file: string, root: string): Promise<void
     string
   >;
   const args = ['snapshot', file, '--mode', 'overwrite'];
+  // A template for subscription scope (targetScope = 'subscription') is snapshot without a resource group.
+  const atSubscription = targetsSubscription(file);
   for (const [flag, key] of [
     ['--tenant-id', 'tenantId'],
     ['--subscription-id', 'subscriptionId'],
     ['--resource-group', 'resourceGroup'],
     ['--location', 'location'],
   ] as const) {
-    args.push(flag, context[key]!);
+    if (!(atSubscription && key === 'resourceGroup')) args.push(flag, context[key]!);
   }
   const env = { ...process.env };
   delete env.FORWARDER_SSH_PUBLIC_KEY; // the baselines record the parameter files' defaults
@@ -104,6 +106,13 @@ async function snapshot(cli: BicepCli, file: string, root: string): Promise<void
   const written = file.replace(/\.bicepparam$/, '.snapshot.json');
   stableOutputs(written);
   console.log(`snapshot ${relative(root, written)}`);
+}
+
+/** True when the Bicep file a `.bicepparam` uses declares `targetScope = 'subscription'`. */
+function targetsSubscription(paramFile: string): boolean {
+  const using = /^using\s+'([^']+\.bicep)'/m.exec(readFileSync(paramFile, 'utf8'))?.[1];
+  if (using === undefined) return false;
+  return /^targetScope\s*=\s*'subscription'/m.test(readFileSync(join(dirname(paramFile), using), 'utf8'));
 }
 
 /** `bicep snapshot` writes the outputs in no fixed order: sort them by name, so a baseline changes only with its content. */

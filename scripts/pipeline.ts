@@ -60,7 +60,7 @@ export function runScript(script: string): Promise<string> {
 }
 
 /** Inputs and environment every azpn step of the job shares: the cloud, OIDC sign-in, the Bicep CLI. */
-function workflowStep(local: LocalCloud) {
+export function workflowStep(local: LocalCloud) {
   return {
     inputs: {
       cloud: local.cloud.resourceManager,
@@ -75,7 +75,8 @@ function workflowStep(local: LocalCloud) {
   };
 }
 
-function checked(step: GithubStepResult, what: string): GithubStepResult {
+/** Prints the step's log and throws with its errors when it failed. */
+export function checked(step: GithubStepResult, what: string): GithubStepResult {
   process.stdout.write(step.log);
   if (step.failed) throw new Error(`${what} failed: ${step.errors.join(' ')}`);
   return step;
@@ -155,8 +156,6 @@ export async function probeJumpBoxes(
   outputs: Record<string, string>,
   fqdn: string,
 ): Promise<ProbeReport> {
-  const shared = workflowStep(local);
-  const actionDir = join(root, 'actions', 'jumpbox-probe');
   const spoke = outputs.spokeJumpboxName!;
   const hub = outputs.hubJumpboxName!;
   const probes = [
@@ -180,12 +179,27 @@ export async function probeJumpBoxes(
       `  tcp: ${server.ip}:8000`,
     ]),
   ].join('\n');
+  return runProbes(local, resourceGroup, [spoke, hub], probes);
+}
+
+/**
+ * The jumpbox-probe step (`stop-after: all`, as the job stops the boxes the deployment started) and then its post
+ * step, which runs however main ended; throws with every failed probe when one failed.
+ */
+export async function runProbes(
+  local: LocalCloud,
+  group: string,
+  jumpBoxes: string[],
+  probes: string,
+): Promise<ProbeReport> {
+  const shared = workflowStep(local);
+  const actionDir = join(root, 'actions', 'jumpbox-probe');
   const main = await runGithubStep({
     actionDir,
     inputs: {
       ...shared.inputs,
-      'resource-group': resourceGroup,
-      'jump-boxes': `${spoke}\n${hub}`,
+      'resource-group': group,
+      'jump-boxes': jumpBoxes.join('\n'),
       probes,
       'retry-for': '120',
       'retry-delay': '1',
@@ -195,7 +209,6 @@ export async function probeJumpBoxes(
     env: shared.env,
   });
   process.stdout.write(main.log);
-  // The post step runs however main ended, as the runner runs it: it stops whatever main left running.
   const post = await runGithubStep({
     actionDir,
     stage: 'post',

@@ -3,6 +3,8 @@
 #   1. Debian packages the fabric and the tests use (root only; others get one sentence).
 #   2. npm dependencies, with `npm ci` whenever package-lock.json changed since the last install.
 #   3. The pinned Bicep CLI, restored from NuGet through the .NET SDK into tools/bicep/.
+#   4. The package mirror of the fabric's simulated internet: the .deb files the layers' proxy instances install at
+#      boot (apt-get download, into tools/mirror/); they are served, never installed on this host.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -47,5 +49,23 @@ if ! "$bicep_bin" --version 2>/dev/null | grep -q "version $bicep_version "; the
   mkdir -p tools/bicep
   install -m 0755 "$work/packages/azure.bicep.commandline.linux-x64/$bicep_version/tools/bicep" "$bicep_bin.tmp"
   mv "$bicep_bin.tmp" "$bicep_bin"
+fi
+# The mirror: each proxy package with the dependencies a Debian 12 host lacks; instances install them, so the
+# host itself does not need haproxy or nginx.
+mirror_packages=(haproxy liblua5.3-0 libopentracing-c-wrapper0 libopentracing1 nginx nginx-common
+  libnginx-mod-stream dnsmasq-base)
+mirror_dir="$root/tools/mirror"
+mirror_missing=()
+for pkg in "${mirror_packages[@]}"; do
+  compgen -G "$mirror_dir/${pkg}_*.deb" >/dev/null || mirror_missing+=("$pkg")
+done
+if [ ${#mirror_missing[@]} -gt 0 ]; then
+  say "downloading the fabric's package mirror: ${mirror_missing[*]}"
+  mkdir -p "$mirror_dir"
+  # As root apt warns that it downloads unsandboxed; the files are only served, so that is fine.
+  (cd "$mirror_dir" && { apt-get download -qq "${mirror_missing[@]}" 2>&1 | grep -v 'unsandboxed' || true; })
+  for pkg in "${mirror_missing[@]}"; do
+    compgen -G "$mirror_dir/${pkg}_*.deb" >/dev/null || say "could not download $pkg: the layers' proxies cannot install in the fabric"
+  done
 fi
 say "ready: $("$bicep_bin" --version); npm scripts run on Node $("$root/node_modules/.bin/node" --version)"

@@ -28,6 +28,9 @@ param cpu int = 1
 @maxValue(16)
 param memoryInGB int = 1
 
+@description('DNS servers of the container group (dnsConfig.nameServers); empty to use the virtual network\'s.')
+param dnsServers string[] = []
+
 @description('Tags of the container group; include the environment tags so that sweepers find it.')
 param tags {
   *: string
@@ -47,6 +50,7 @@ resource jumpbox 'Microsoft.ContainerInstance/containerGroups@2023-05-01' = {
         id: subnetId
       }
     ]
+    ...(empty(dnsServers) ? {} : { dnsConfig: { nameServers: dnsServers } })
     containers: [
       {
         name: 'tools'

@@ -18,10 +18,10 @@ import {
 import { expectConclusion } from './run-report.js';
 
 /**
- * The forwarder examples, executed: deploy.yml on a push to main, drift-check.yml on its schedule (clean, then
- * after an out-of-band change), jumpbox-probe.yml on its schedule, against one local cloud whose fabric carries the
- * probes' packets to the on-premises servers that bicep/forwarder/main.bicepparam names. One forwarder deployment
- * serves them all.
+ * The forwarder examples, executed: deploy.yml on a push to main and jumpbox-probe.yml on its schedule, against one
+ * local cloud whose fabric carries the probes' packets to the on-premises servers that bicep/forwarder/main.bicepparam
+ * names. One forwarder deployment serves them all. The drift examples (drift-check.yml, azure-pipelines-drift.yml)
+ * need no fabric and run in drift-examples.e2e.test.ts.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = join(root, 'workflows-examples');
@@ -130,33 +130,6 @@ describe('workflows-examples/deploy.yml', () => {
   });
 });
 
-describe('workflows-examples/drift-check.yml', () => {
-  it('on its schedule finds nothing changed, without an environment, signed in as the main branch', async () => {
-    const result = await run('drift-check.yml', scheduleEvent('17 3 * * *'));
-    expectConclusion(result, 'success');
-    const job = result.job('what-if');
-    expect(job.environment).toBeUndefined();
-    expect([job.token?.environment, job.token?.ref, job.token?.idToken]).toEqual([
-      undefined,
-      'refs/heads/main',
-      true,
-    ]);
-    expect(job.steps[1]!.outputs['has-changes']).toBe('false');
-    expect(job.steps[2]!.log).toBe('Drift found - false\n');
-  });
-
-  it('fails, naming the resource, once someone changed it out of band', async () => {
-    const nat = `${groupId('rg-forwarder')}/providers/Microsoft.Network/natGateways/ng-prod`;
-    await admin.patchResource(nat, { properties: { idleTimeoutInMinutes: 30 } });
-    const result = await run('drift-check.yml', scheduleEvent('17 3 * * *'));
-    expectConclusion(result, 'failure');
-    const [, drift, echo] = result.job('what-if').steps;
-    expect([drift!.outcome, drift!.outputs['has-changes']]).toEqual(['failure', 'true']);
-    expect(drift!.summary).toContain('ng-prod');
-    expect([echo!.outcome, echo!.log]).toEqual(['success', 'Drift found - true\n']);
-  });
-});
-
 describe('workflows-examples/jumpbox-probe.yml', () => {
   it('on its schedule starts the stopped jump boxes, probes through the forwarder and stops them again', async () => {
     const result = await run('jumpbox-probe.yml', scheduleEvent('17 * * * *'));
@@ -224,11 +197,5 @@ describe('workflows-examples/azure-pipelines.yml', () => {
     ]);
     expect(await boxState(deployed.spokeJumpboxId!)).toBe('Stopped');
     expect(await boxState(deployed.hubJumpboxId!)).toBe('Stopped');
-  });
-
-  it('its redeployment repaired the drift: drift-check.yml is clean again', async () => {
-    const result = await run('drift-check.yml', scheduleEvent('17 3 * * *'));
-    expectConclusion(result, 'success');
-    expect(result.job('what-if').steps[1]!.outputs['has-changes']).toBe('false');
   });
 });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import type { Platform } from '@azpn/core';
+import type { Platform, RunContext } from '@azpn/core';
 import { run as deploy } from '@azpn/action-deploy/run';
 import { run as endpointDns } from '@azpn/action-endpoint-dns/run';
 import { run as jumpboxProbe } from '@azpn/action-jumpbox-probe/run';
+import { run as preview } from '@azpn/action-preview/run';
 import { run as sample } from '@azpn/action-sample/run';
 import {
   malformedId,
@@ -27,14 +28,16 @@ export interface FuzzedAction {
   malformed: Record<string, fc.Arbitrary<Patch>>;
   /** Inputs that take any text, with the reason; every action.yml input is malformed or free. */
   free: Record<string, string>;
+  /** What the run is for, beyond the workspace (a pull request, the code host). */
+  context?: Partial<RunContext>;
 }
 
 const guid = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
-const set = (input: string, values: fc.Arbitrary<string>, extra: Patch = {}) =>
+export const set = (input: string, values: fc.Arbitrary<string>, extra: Patch = {}) =>
   values.map((value): Patch => ({ ...extra, [input]: value }));
 
 /** The connection inputs every Azure action declares. */
-const connection = {
+export const connection = {
   baseline: { 'tenant-id': guid, 'client-id': guid, 'subscription-id': guid },
   malformed: {
     cloud: set(
@@ -129,6 +132,26 @@ export function deployAction(template: string): FuzzedAction {
         malformedName(64).filter((n) => !/^[a-z0-9]+\.$/.test(n)),
       ),
       mode: set('mode', notOneOf(['validate', 'what-if', 'deploy'])),
+      scope: set('scope', notOneOf(['resourceGroup', 'subscription'])),
+      type: set('type', notOneOf(['deployment', 'stack'])),
+      // The baseline is a plain deployment, which refuses every stack input naming it; a stack's own checks of
+      // the values (names, GUIDs, RBAC actions, choices) are tested in deploy's config tests.
+      'stack-name': set('stack-name', malformedName(90)),
+      'action-on-unmanage': set('action-on-unmanage', notOneOf([])),
+      'deny-settings-mode': set('deny-settings-mode', notOneOf([])),
+      'deny-settings-excluded-principals': set('deny-settings-excluded-principals', notAGuid),
+      'deny-settings-excluded-actions': set(
+        'deny-settings-excluded-actions',
+        fc.constantFrom('*', 'x', 'a b/c'),
+      ),
+      'deny-settings-apply-to-child-scopes': set(
+        'deny-settings-apply-to-child-scopes',
+        notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),
+      ),
+      'bypass-stack-out-of-sync-error': set(
+        'bypass-stack-out-of-sync-error',
+        notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),
+      ),
       'fail-on-changes': set(
         'fail-on-changes',
         notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']),
@@ -253,6 +276,44 @@ export const jumpboxProbeAction: FuzzedAction = {
   },
   free: connection.free,
 };
+
+/** preview in mode deploy for a pull request, its template inputs broken as deploy's are. */
+export function previewAction(template: string): FuzzedAction {
+  const deploy = deployAction(template);
+  const shared = ['template', 'parameters', 'parameter-overrides', 'location', 'masked-outputs'] as const;
+  return {
+    name: 'preview',
+    run: preview,
+    baseline: { template, location: 'westeurope', 'github-token': 'ghs_fuzz', ...connection.baseline },
+    malformed: {
+      ...Object.fromEntries(shared.map((input) => [input, deploy.malformed[input]!])),
+      mode: set('mode', notOneOf(['deploy', 'destroy', 'sweep'])),
+      'resource-group': group('resource-group'),
+      ttl: set(
+        'ttl',
+        fc.oneof(
+          fc.constantFrom('forever', '7', '9m', '91d', '-1d', '7 days', '1y', 'd7'),
+          fc.integer({ min: 13, max: 999_999 }).map((n) => `${n}w`),
+        ),
+      ),
+      'dry-run': set('dry-run', notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'])),
+      comment: set('comment', notOneOf(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'])),
+      ...connection.malformed,
+    },
+    free: {
+      prefix: 'any text is reduced to what a resource group name may hold',
+      'github-token': 'a token is any text',
+      'bicep-path': deploy.free['bicep-path']!,
+      ...connection.free,
+    },
+    context: {
+      repository: 'azpn/infra',
+      pullRequest: 7,
+      pullRequestHead: { number: 7, headSha: 'a'.repeat(40), fork: false },
+      codeHost: { apiUrl: 'https://code-host.fuzz.invalid/', project: 'fuzz', repositoryId: 'infra' },
+    },
+  };
+}
 
 export const sampleAction: FuzzedAction = {
   name: 'sample',

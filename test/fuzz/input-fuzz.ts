@@ -9,10 +9,12 @@ import {
   deployAction,
   endpointDnsAction,
   jumpboxProbeAction,
+  previewAction,
   sampleAction,
   type FuzzedAction,
   type Patch,
 } from './fuzzed-actions.js';
+import { driftCheckAction } from './fuzzed-drift-check.js';
 import { guardNetwork } from './network-guard.js';
 
 /** The platforms every action runs on. */
@@ -37,7 +39,14 @@ export function fuzzWorkspace(): string {
 
 /** Every fuzzed action, for a workspace made by {@link fuzzWorkspace}. */
 export function fuzzedActions(): FuzzedAction[] {
-  return [deployAction('main.json'), endpointDnsAction, jumpboxProbeAction, sampleAction];
+  return [
+    deployAction('main.json'),
+    driftCheckAction('main.json'),
+    endpointDnsAction,
+    jumpboxProbeAction,
+    previewAction('main.json'),
+    sampleAction,
+  ];
 }
 
 /** One case: an action, a platform, the input made malformed and the inputs it ran with. */
@@ -64,11 +73,12 @@ function platformFor(
   kind: PlatformKind,
   inputs: Record<string, string>,
   workspace: string,
+  context: FuzzedAction['context'] = {},
 ): { platform: Platform; record: MemoryRecord } {
   const made = createMemoryPlatform({
     platform: kind,
     inputs,
-    context: { workspace },
+    context: { workspace, ...context },
     identity:
       kind === 'azure-devops'
         ? {
@@ -109,7 +119,7 @@ export async function runCase(
     ...(kind === 'azure-devops' && action.name !== 'sample' ? { 'azure-subscription': connectionId } : {}),
     ...patch,
   };
-  const { platform, record } = platformFor(kind, inputs, workspace);
+  const { platform, record } = platformFor(kind, inputs, workspace, action.context);
   const guard = guardNetwork();
   let thrown: unknown;
   try {

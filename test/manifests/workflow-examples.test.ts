@@ -28,9 +28,11 @@ describe.each(workflows)('workflows-examples/%s', (file) => {
   });
 });
 
-describe('workflows-examples/azure-pipelines.yml', () => {
+const pipelines = readdirSync(examples).filter((f) => f.startsWith('azure-pipelines') && f.endsWith('.yml'));
+
+describe.each(pipelines)('workflows-examples/%s', (file) => {
   it('uses only tasks of the extension, with inputs their task.json declares', () => {
-    const pipeline = parse(readFileSync(join(examples, 'azure-pipelines.yml'), 'utf8')) as { steps: Step[] };
+    const pipeline = parse(readFileSync(join(examples, file), 'utf8')) as { steps: Step[] };
     const tasks = new Map<string, ReturnType<typeof readTaskManifest>>();
     for (const name of readdirSync(join(root, 'actions'))) {
       const path = join(root, 'actions', name, 'task.json');

@@ -13,6 +13,15 @@ import {
 } from '@azpn/bicep';
 import type { DeployConfig } from './config.js';
 
+/**
+ * What a template is read from: the files, the overrides, the Bicep CLI and the workspace they must stay in; the
+ * outputs to mask are checked against the template when given. Deploy and drift-check both prepare templates so.
+ */
+export type TemplateSource = Pick<
+  DeployConfig,
+  'templateFile' | 'parametersFile' | 'overrides' | 'bicepPath' | 'workspace'
+> & { maskedOutputs?: readonly string[] };
+
 /** A template ready for ARM: its JSON, the parameter values as ARM takes them, and which are secure. */
 export interface PreparedTemplate {
   template: Record<string, unknown>;
@@ -59,7 +68,7 @@ function parameterValues(file: Json, input: string): Values {
   return result;
 }
 
-async function bicepCli(config: DeployConfig): Promise<BicepCli> {
+async function bicepCli(config: Pick<TemplateSource, 'bicepPath'>): Promise<BicepCli> {
   try {
     return await findBicep(config.bicepPath ? { path: config.bicepPath } : {});
   } catch (error) {
@@ -76,7 +85,9 @@ async function bicepCli(config: DeployConfig): Promise<BicepCli> {
  * Refuses a Bicep template whose `using`, modules, imports or `load*()` calls read a file outside the workspace
  * (after following links): the compiler would put that file into what is sent to Azure.
  */
-async function checkReferencesStayInside(config: DeployConfig): Promise<void> {
+async function checkReferencesStayInside(
+  config: Pick<TemplateSource, 'templateFile' | 'workspace'>,
+): Promise<void> {
   const root = realpathSync(config.workspace);
   for (const reference of await bicepFileReferences(config.templateFile)) {
     let real = reference.resolved;
@@ -96,7 +107,25 @@ async function checkReferencesStayInside(config: DeployConfig): Promise<void> {
   }
 }
 
-async function compile(config: DeployConfig): Promise<{ template: Json; parameters: Values }> {
+/** A template compiled or read, with the values its .bicepparam gives: what every use of the file shares. */
+export interface CompiledTemplate {
+  template: Json;
+  parameters: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * Compiles a .bicep or .bicepparam template (or reads a .json one), its references checked to stay inside the
+ * workspace. Parameter files and overrides are not applied: several environments of one template share this.
+ */
+export async function compileTemplate(
+  config: Pick<TemplateSource, 'templateFile' | 'bicepPath' | 'workspace'>,
+): Promise<CompiledTemplate> {
+  return compile(config);
+}
+
+async function compile(
+  config: Pick<TemplateSource, 'templateFile' | 'bicepPath' | 'workspace'>,
+): Promise<{ template: Json; parameters: Values }> {
   const file = config.templateFile;
   if (/\.json$/i.test(file)) return { template: await readJson(file, 'template'), parameters: new Map() };
   await checkReferencesStayInside(config);
@@ -119,7 +148,7 @@ async function compile(config: DeployConfig): Promise<{ template: Json; paramete
   }
 }
 
-function checkDeclared(config: DeployConfig, declared: Json, parameters: Values): void {
+function checkDeclared(config: TemplateSource, declared: Json, parameters: Values): void {
   const declaredNames = new Map(Object.keys(declared).map((n) => [n.toLowerCase(), n]));
   for (const name of parameters.keys()) {
     if (declaredNames.has(name.toLowerCase())) continue;
@@ -136,9 +165,9 @@ function checkDeclared(config: DeployConfig, declared: Json, parameters: Values)
   }
 }
 
-function checkMaskedOutputs(config: DeployConfig, outputs: Json): void {
+function checkMaskedOutputs(config: TemplateSource, outputs: Json): void {
   const declared = new Set(Object.keys(outputs).map((n) => n.toLowerCase()));
-  const unknown = config.maskedOutputs.find((name) => !declared.has(name.toLowerCase()));
+  const unknown = (config.maskedOutputs ?? []).find((name) => !declared.has(name.toLowerCase()));
   if (unknown !== undefined)
     throw new InputError(
       'masked-outputs',
@@ -147,12 +176,18 @@ function checkMaskedOutputs(config: DeployConfig, outputs: Json): void {
 }
 
 /**
- * Compiles or reads the template, merges the parameters file and the inline overrides (overrides win), and
+ * Compiles or reads the template (or takes it `compiled` already), merges the parameters file and the inline
+ * overrides (overrides win), and
  * checks every parameter name against the template and every masked output against its outputs, so a typo
  * fails here and not in ARM.
  */
-export async function prepareTemplate(config: DeployConfig): Promise<PreparedTemplate> {
-  const { template, parameters } = await compile(config);
+export async function prepareTemplate(
+  config: TemplateSource,
+  compiled?: Promise<CompiledTemplate>,
+): Promise<PreparedTemplate> {
+  const shared = await (compiled ?? compile(config));
+  const { template } = shared;
+  const parameters: Values = new Map(shared.parameters);
   if (config.parametersFile)
     for (const [name, value] of parameterValues(
       await readJson(config.parametersFile, 'parameters'),

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
+import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
@@ -161,27 +161,13 @@ beforeAll(async () => {
   admin = new LocalCloudAdmin(local.cloud);
   await admin.setLatencies({ readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 });
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
-  const scope = `${local.cloud.audience}.default`;
-  const classic = { endpoint: local.cloud.resourceManager, credentialScopes: [scope] };
+  const { credential, options: classic } = cloudSdkAccess(local.cloud);
   const deploy = async (subscription: string, group: string, body: typeof template) => {
     await new ResourceManagementClient(credential, subscription, classic).resourceGroups.createOrUpdate(
       group,
       { location: 'westeurope' },
     );
-    await new DeploymentsClient(credential, subscription, {
-      endpoint: local.cloud.resourceManager,
-      credentials: { scopes: [scope] },
-    }).deployments.createOrUpdate(
+    await new DeploymentsClient(credential, subscription, classic).deployments.createOrUpdate(
       group,
       'setup',
       { properties: { template: body, mode: 'Incremental' } },

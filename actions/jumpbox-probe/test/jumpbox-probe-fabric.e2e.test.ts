@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
+import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
 import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
@@ -55,17 +55,7 @@ async function createGroup(name: string, subnetId: string): Promise<void> {
       tokenMs: 0,
     });
     trustCloudCa(local.cloud.caPem);
-    const principal = local.cloud.principals[0]!;
-    const credential = new ClientSecretCredential(
-      local.cloud.tenantId,
-      principal.clientId,
-      principal.clientSecret!,
-      { authorityHost: local.cloud.authorityHost, disableInstanceDiscovery: true },
-    );
-    const options = {
-      endpoint: local.cloud.resourceManager,
-      credentialScopes: [`${local.cloud.audience}.default`],
-    };
+    const { credential, options } = cloudSdkAccess(local.cloud);
     const subscription = local.cloud.subscriptionId;
     await new ResourceManagementClient(credential, subscription, options).resourceGroups.createOrUpdate(
       resourceGroup,

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientSecretCredential } from '@azure/identity';
+import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
 import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import {
   parseFileCommands,
@@ -118,18 +118,7 @@ beforeAll(async () => {
     tokenMs: 0,
   });
   trustCloudCa(local.cloud.caPem);
-  const principal = local.cloud.principals[0]!;
-  const credential = new ClientSecretCredential(
-    local.cloud.tenantId,
-    principal.clientId,
-    principal.clientSecret!,
-    {
-      authorityHost: local.cloud.authorityHost,
-      disableInstanceDiscovery: true,
-    },
-  );
-  const endpoint = local.cloud.resourceManager;
-  const options = { endpoint, credentialScopes: [`${local.cloud.audience}.default`] };
+  const { credential, options } = cloudSdkAccess(local.cloud);
   const { ResourceManagementClient } = await import('@azure/arm-resources');
   for (const [subscription, group] of [
     [local.cloud.subscriptionId, resourceGroup],

@@ -36,6 +36,25 @@ describe('invalid and unsupported constructs fail clearly', () => {
     expect(error.target).toBe('outputs.o.value');
   });
 
+  it("stops with fail()'s own message, only on the branch the condition takes", () => {
+    const template = withOutput(
+      "[if(equals(parameters('entry'), 'ok'), 'fine', fail(format('Entry {0} is bad.', parameters('entry'))))]",
+      {
+        parameters: { entry: { type: 'string' } },
+      },
+    );
+    const expand = (entry: string) =>
+      expandTemplate(template, {
+        parameters: { entry },
+        context,
+      });
+    expect(expand('ok').outputs.o).toBe('fine');
+    const error = failure(() => expand('https://x'));
+    expect(error.code).toBe('InvalidTemplate');
+    expect(error.detail).toMatch(/^Entry https:\/\/x is bad\. /);
+    expect(error.target).toBe('outputs.o.value');
+  });
+
   it('names a syntax error in an expression', () => {
     const error = failure(() => expandTemplate(withOutput("[concat('a', ]"), { context }));
     expect(error.code).toBe('InvalidTemplate');

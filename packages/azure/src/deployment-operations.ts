@@ -15,16 +15,21 @@ export interface FailedOperation {
 }
 
 /**
- * Lists a resource-group deployment's operations and returns the failed ones, in the order ARM lists them.
- * Used by the deploy action on failure, so the user sees the resource at fault and not only `DeploymentFailed`.
+ * Lists a deployment's operations and returns the failed ones, in the order ARM lists them: a resource-group
+ * deployment's, or a subscription-scope deployment's when `resourceGroup` is undefined. Used by the deploy action on
+ * failure, so the user sees the resource at fault and not only `DeploymentFailed`.
  */
 export async function failedDeploymentOperations(
   client: DeploymentsClient,
-  resourceGroup: string,
+  resourceGroup: string | undefined,
   deploymentName: string,
 ): Promise<FailedOperation[]> {
   const failed: FailedOperation[] = [];
-  for await (const operation of client.deploymentOperations.list(resourceGroup, deploymentName)) {
+  const operations =
+    resourceGroup === undefined
+      ? client.deploymentOperations.listAtSubscriptionScope(deploymentName)
+      : client.deploymentOperations.list(resourceGroup, deploymentName);
+  for await (const operation of operations) {
     const properties = operation.properties;
     if (properties?.provisioningState?.toLowerCase() !== 'failed') continue;
     const target = properties.targetResource;

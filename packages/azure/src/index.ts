@@ -30,6 +30,7 @@ export type {
   ClassicClientOptions,
   ModularClientOptions,
 } from './clients.js';
+export type { DeploymentStack, ManagedResourceReference } from '@azure/arm-resourcesdeploymentstacks';
 export {
   armErrorCauses,
   armErrorTreeLines,

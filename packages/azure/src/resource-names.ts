@@ -12,6 +12,7 @@
 export type NamedResourceKind =
   | 'resource group'
   | 'deployment'
+  | 'deployment stack'
   | 'container group'
   | 'private endpoint'
   | 'private DNS zone'
@@ -48,6 +49,11 @@ const rules: Record<NamedResourceKind, (name: string) => string | undefined> = {
     deploymentPattern.test(name) && !dotsOnly.test(name)
       ? undefined
       : 'use 1 to 64 letters, digits, dashes, underscores, dots or parentheses, and not only dots',
+  // Microsoft.Resources/deploymentStacks' `deploymentStackName`: `^[-\w\._\(\)]+$`, 1 to 90 characters.
+  'deployment stack': (name) =>
+    resourceGroupPattern.test(name) && !dotsOnly.test(name)
+      ? undefined
+      : 'use 1 to 90 letters, digits, dashes, underscores, dots or parentheses, and not only dots',
   'container group': (name) =>
     containerGroupPattern.test(name)
       ? undefined
@@ -87,6 +93,7 @@ export function resourceNameProblem(kind: NamedResourceKind, name: string): stri
 export const namedResourceTypes: Readonly<Record<NamedResourceKind, string>> = {
   'resource group': 'Microsoft.Resources/resourceGroups',
   deployment: 'Microsoft.Resources/deployments',
+  'deployment stack': 'Microsoft.Resources/deploymentStacks',
   'container group': 'Microsoft.ContainerInstance/containerGroups',
   'private endpoint': 'Microsoft.Network/privateEndpoints',
   'private DNS zone': 'Microsoft.Network/privateDnsZones',

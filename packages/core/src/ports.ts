@@ -72,6 +72,32 @@ export interface ServiceConnection {
   data: Record<string, string>;
 }
 
+/** The pull request a run is for, as the platform describes it at the time of the run. */
+export interface PullRequestContext {
+  number: number;
+  /** The head commit the run is for (GitHub `pull_request.head.sha`, `System.PullRequest.SourceCommitId`). */
+  headSha?: string;
+  /** The head branch is in another repository (a fork): no OIDC token, no secrets, a read-only job token. */
+  fork: boolean;
+  /** GitHub: `closed` on a `closed` event. */
+  state?: 'open' | 'closed';
+}
+
+/**
+ * Where the repository is hosted, for the code host's API and links to the run (never secrets): GitHub's API URL,
+ * or the Azure DevOps collection with the project and repository.
+ */
+export interface CodeHostContext {
+  /** GitHub: `GITHUB_API_URL`; Azure DevOps: `System.CollectionUri`. */
+  apiUrl: string;
+  /** A link to this run's page. */
+  runUrl?: string;
+  /** Azure DevOps: `System.TeamProject`. */
+  project?: string;
+  /** Azure DevOps: `Build.Repository.ID`. */
+  repositoryId?: string;
+}
+
 /** Where the run comes from, for naming and tagging (never for secrets). */
 export interface RunContext {
   platform: 'github' | 'azure-devops';
@@ -81,6 +107,10 @@ export interface RunContext {
   runAttempt?: string;
   /** Pull request number, when the run is for one. */
   pullRequest?: number;
+  /** The pull request's head and origin, when the run is for one. */
+  pullRequestHead?: PullRequestContext;
+  /** The code host's API and the run's page. */
+  codeHost?: CodeHostContext;
   ref?: string;
   sha?: string;
   /**

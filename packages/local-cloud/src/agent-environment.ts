@@ -33,11 +33,23 @@ export interface AgentServiceConnection {
   data: Record<string, string>;
 }
 
+/** Where the agent says the organisation and project are: the Azure DevOps stand-in's collection, when served. */
+function collectionVariables(cloud: CloudDescription): Record<string, string> {
+  const service = cloud.services?.['azure-devops-api'];
+  if (service === undefined) return {};
+  return {
+    'System.CollectionUri': String(service.collectionUri),
+    'System.TeamFoundationCollectionUri': String(service.collectionUri),
+    'System.TeamProject': String(service.project),
+    'System.TeamProjectId': String(service.projectId),
+  };
+}
+
 /**
  * What an Azure DevOps agent hands a task that uses the cloud's first workload-identity service connection: the
- * connection (the `azureSubscription` input's value, and its endpoint data), the OIDC request URI and the CA as
- * variables, the job's access token as a secret variable. The connection signs in as `clientId` (the scenario's
- * deployer unless told otherwise).
+ * connection (the `azureSubscription` input's value, and its endpoint data), the OIDC request URI, the collection
+ * and project (`System.CollectionUri`, `System.TeamProject`) and the CA as variables, the job's access token as a
+ * secret variable. The connection signs in as `clientId` (the scenario's deployer unless told otherwise).
  */
 export function azureDevOpsAgentEnvironment(
   cloud: CloudDescription,
@@ -62,6 +74,7 @@ export function azureDevOpsAgentEnvironment(
     },
     variables: {
       'System.OidcRequestUri': cloud.azureDevOps.oidcRequestUri,
+      ...collectionVariables(cloud),
       NODE_EXTRA_CA_CERTS: caFileOf(cloud),
     },
     secretVariables: { 'System.AccessToken': cloud.azureDevOps.systemAccessToken },

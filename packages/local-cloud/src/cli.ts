@@ -7,10 +7,11 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud } from './start-local-cloud.js';
 import { loadScenarioFile } from './scenario/load-scenario.js';
 import { loadOnPremFile } from './fabric/on-prem-file.js';
+import { loadInternetFile } from './fabric/internet-file.js';
 import type { CloudDescription } from './cloud-description.js';
 
 const usage =
-  'Usage: local-cloud up|down --state-dir DIR [--scenario FILE] [--port N] [--snapshot FILE] [--fabric [--on-prem FILE]]';
+  'Usage: local-cloud up|down --state-dir DIR [--scenario FILE] [--port N] [--snapshot FILE] [--fabric [--on-prem FILE] [--internet FILE]]';
 
 async function readDescription(stateDir: string): Promise<CloudDescription | undefined> {
   try {
@@ -34,16 +35,18 @@ async function serve(
   stateDir: string,
   scenarioFile: string | undefined,
   port: number,
-  fabric: { on: boolean; onPremFile?: string },
+  fabric: { on: boolean; onPremFile?: string; internetFile?: string },
   snapshotFile: string | undefined,
 ): Promise<void> {
   const scenario = scenarioFile === undefined ? undefined : await loadScenarioFile(scenarioFile);
   const onPrem = fabric.onPremFile === undefined ? undefined : await loadOnPremFile(fabric.onPremFile);
+  const internet =
+    fabric.internetFile === undefined ? undefined : await loadInternetFile(fabric.internetFile);
   const local = await startLocalCloud({
     scenario,
     port,
     stateDir,
-    fabric: fabric.on ? { onPrem } : undefined,
+    fabric: fabric.on ? { onPrem, internet } : undefined,
     snapshotFile,
   });
   const stop = () =>
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       fabric: { type: 'boolean' },
       'on-prem': { type: 'string' },
+      internet: { type: 'string' },
       snapshot: { type: 'string' },
     },
   });
@@ -123,6 +127,8 @@ async function main(): Promise<void> {
   const scenario = values.scenario === undefined ? undefined : resolve(values.scenario);
   const onPremFile = values['on-prem'] === undefined ? undefined : resolve(values['on-prem']);
   if (onPremFile !== undefined && values.fabric !== true) throw new Error('--on-prem needs --fabric.');
+  const internetFile = values.internet === undefined ? undefined : resolve(values.internet);
+  if (internetFile !== undefined && values.fabric !== true) throw new Error('--internet needs --fabric.');
   const snapshotFile = values.snapshot === undefined ? undefined : resolve(values.snapshot);
   const forwarded = [
     '--state-dir',
@@ -132,10 +138,17 @@ async function main(): Promise<void> {
     String(port),
     ...(values.fabric === true ? ['--fabric'] : []),
     ...(onPremFile ? ['--on-prem', onPremFile] : []),
+    ...(internetFile ? ['--internet', internetFile] : []),
     ...(snapshotFile ? ['--snapshot', snapshotFile] : []),
   ];
   if (command === 'serve')
-    await serve(stateDir, scenario, port, { on: values.fabric === true, onPremFile }, snapshotFile);
+    await serve(
+      stateDir,
+      scenario,
+      port,
+      { on: values.fabric === true, onPremFile, internetFile },
+      snapshotFile,
+    );
   else if (command === 'up') await up(stateDir, forwarded);
   else await down(stateDir);
 }

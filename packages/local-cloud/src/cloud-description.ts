@@ -38,6 +38,12 @@ export interface CloudDescription {
     systemAccessToken: string;
     serviceConnections: { id: string; name: string; subject: string }[];
   };
+  /**
+   * What the API stand-ins (plug-ins outside ARM) say of themselves, by plug-in name: `github-api` gives
+   * `serverUrl` and `apiUrl` (`GITHUB_SERVER_URL`, `GITHUB_API_URL`), `azure-devops-api` the collection URI
+   * (`System.CollectionUri`) and the project.
+   */
+  services: Record<string, Record<string, unknown>>;
   admin: { endpoint: string; token: string };
   pid: number;
 }

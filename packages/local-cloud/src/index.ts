@@ -19,3 +19,4 @@ export {
 export { ScenarioError } from './scenario/fields.js';
 export type * from './scenario/types.js';
 export type { Fabric, FabricOptions, OnPremSite } from './fabric/fabric.js';
+export type { InternetOptions, PublicHost } from './fabric/public-internet.js';

@@ -149,4 +149,12 @@ export class LocalCloudAdmin {
   async pluginState(name: string): Promise<unknown> {
     return this.call('GET', `/plugins/${encodeURIComponent(name)}`);
   }
+
+  /**
+   * One call of a plug-in's own admin route (`/_admin/plugins/{name}{path}`): seeding or changing what an API
+   * stand-in keeps, or asking it for a credential. Answers the body; a refusal throws with the plug-in's sentence.
+   */
+  async pluginCall(name: string, method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.call(method, `/plugins/${encodeURIComponent(name)}${path}`, body);
+  }
 }

@@ -83,7 +83,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const runtime = ready.runtime;
     const mount =
       runtime && mountOf(runtime.plugins, new URL(request.url ?? '/', 'https://x').pathname)?.mount;
-    const handled = mount?.upgrade?.(request, socket, head, runtime!.armContext()) ?? false;
+    const handled = mount?.upgrade?.(request, socket, head, runtime!.mountContext()) ?? false;
     if (!handled) socket.destroy();
   });
   server.listen(options.port ?? 0, '127.0.0.1');
@@ -171,6 +171,11 @@ function describeCloud(runtime: CloudRuntime, caPem: string): CloudDescription {
         subject: `sc://${scenario.azureDevOps.organization}/${scenario.azureDevOps.project}/${c.name}`,
       })),
     },
+    services: Object.fromEntries(
+      runtime.plugins.flatMap((p) =>
+        p.describe === undefined ? [] : [[p.name, p.describe(runtime.mountContext())]],
+      ),
+    ),
     admin: { endpoint: `${runtime.baseUrl}/_admin`, token: runtime.adminToken },
     pid: process.pid,
   };

@@ -10,6 +10,7 @@ import {
   trustCloudCa,
   type LocalCloud,
 } from '../src/index.js';
+import { whatIfLeaves } from './what-if-leaves.js';
 import { cloudSdkAccess } from '../src/test-support.js';
 
 const rg = 'rg-drift';
@@ -88,9 +89,20 @@ beforeAll(async () => {
 afterAll(async () => local.stop());
 
 describe('out-of-band changes through the admin API (drift)', () => {
-  it('what-if sees a property and a tag changed out of band, and NoChange again after a redeploy', async () => {
+  it("what-if sees a property and a tag changed out of band, and only ARM's noise again after a redeploy", async () => {
+    // The subnet's network policies the template leaves to the service show as removed, as ARM shows them
+    // (Azure/arm-template-whatif#184, #284).
+    const noise = [
+      'Delete properties.subnets.0.properties.privateEndpointNetworkPolicies: "Disabled" → ∅',
+      'Delete properties.subnets.0.properties.privateLinkServiceNetworkPolicies: "Enabled" → ∅',
+    ];
+    const onlyNoise = [
+      ['Modify', noise],
+      ['NoChange', []],
+      ['NoChange', []],
+    ];
     const unchanged = await whatIf();
-    expect(unchanged.changes?.map((c) => c.changeType)).toEqual(['NoChange', 'NoChange', 'NoChange']);
+    expect(unchanged.changes?.map((c) => [c.changeType, whatIfLeaves(c.delta)])).toEqual(onlyNoise);
 
     const storedVnet = await admin.getResource(vnetId);
     const storedRecord = await admin.getResource(recordId);
@@ -120,19 +132,12 @@ describe('out-of-band changes through the admin API (drift)', () => {
     expect(readRecord.aRecords).toEqual([{ ipv4Address: '10.60.1.9' }]);
 
     const drifted = await whatIf();
-    expect(changeOf(drifted, '/drift-vnet')).toMatchObject({
-      changeType: 'Modify',
-      delta: [
-        { path: 'tags.env', propertyChangeType: 'Modify', before: 'prod', after: 'test' },
-        {
-          path: 'properties.addressSpace.addressPrefixes',
-          propertyChangeType: 'Array',
-          children: [
-            { path: '0', propertyChangeType: 'Modify', before: '10.60.0.0/15', after: '10.60.0.0/16' },
-          ],
-        },
-      ],
-    });
+    expect(changeOf(drifted, '/drift-vnet')?.changeType).toBe('Modify');
+    expect(whatIfLeaves(changeOf(drifted, '/drift-vnet')?.delta)).toEqual([
+      'Modify tags.env: "prod" → "test"',
+      'Modify properties.addressSpace.addressPrefixes.0: "10.60.0.0/15" → "10.60.0.0/16"',
+      ...noise,
+    ]);
     expect(changeOf(drifted, '/A/www')).toMatchObject({
       changeType: 'Modify',
       delta: [
@@ -161,7 +166,7 @@ describe('out-of-band changes through the admin API (drift)', () => {
 
     await deploy();
     const repaired = await whatIf();
-    expect(repaired.changes?.map((c) => c.changeType)).toEqual(['NoChange', 'NoChange', 'NoChange']);
+    expect(repaired.changes?.map((c) => [c.changeType, whatIfLeaves(c.delta)])).toEqual(onlyNoise);
     expect((await admin.getResource(vnetId)).tags).toEqual({ env: 'test' });
   });
 

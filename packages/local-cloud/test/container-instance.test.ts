@@ -98,6 +98,35 @@ describe('container groups through the unmodified SDK', () => {
     expect(second.ipAddress?.ip).toBe('10.7.1.5');
   });
 
+  it("takes addresses only from its own subnet: another network's subnet of the same prefix starts at .4 again", async () => {
+    const { credential, options } = cloudSdkAccess(local.cloud);
+    const network = new NetworkManagementClient(credential, local.cloud.subscriptionId, options);
+    const twin = await network.virtualNetworks.beginCreateOrUpdateAndWait(
+      rg,
+      'twin',
+      {
+        location: 'westeurope',
+        addressSpace: { addressPrefixes: ['10.7.0.0/16'] },
+        subnets: [
+          {
+            name: 'jumpbox',
+            addressPrefix: '10.7.1.0/28',
+            delegations: [{ name: 'aci', serviceName: 'Microsoft.ContainerInstance/containerGroups' }],
+          },
+        ],
+      },
+      poll,
+    );
+    const created = await aci.containerGroups.beginCreateOrUpdateAndWait(
+      rg,
+      'twin-jump',
+      group(twin.subnets![0]!.id!),
+      poll,
+    );
+    expect(created.ipAddress?.ip).toBe('10.7.1.4');
+    await aci.containerGroups.beginDeleteAndWait(rg, 'twin-jump', poll);
+  });
+
   it('refuses a subnet that is not delegated to container groups', async () => {
     await expect(
       aci.containerGroups.beginCreateOrUpdateAndWait(rg, 'nope', group(plain), poll),

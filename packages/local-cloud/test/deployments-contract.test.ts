@@ -372,6 +372,17 @@ describe('what-if against the current state', () => {
                 before: '10.50.9.0/24',
                 after: '10.50.1.0/24',
               },
+              // The policies the template leaves to the service, as ARM shows them (arm-template-whatif#184).
+              {
+                path: 'properties.privateEndpointNetworkPolicies',
+                propertyChangeType: 'Delete',
+                before: 'Disabled',
+              },
+              {
+                path: 'properties.privateLinkServiceNetworkPolicies',
+                propertyChangeType: 'Delete',
+                before: 'Enabled',
+              },
             ],
           },
         ],

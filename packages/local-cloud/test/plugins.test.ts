@@ -28,7 +28,7 @@ import { builtInPlugins } from '../src/internal/providers.js';
 
 // A plug-in of both kinds, written against the plug-in contract alone, as a later developer would write one (it is
 // not shipped): an ARM resource provider, Contoso.Widgets/widgets, with a long-running protocol of its own; and a
-// GitHub-like issues API at /api/v3 with its own token check and rate-limit headers, whose issues the admin API
+// GitHub-like issues API at /tracker/api/v3 with its own token check and rate-limit headers, whose issues the admin API
 // reads and the snapshot file keeps. The cloud serves it beside the built-in plug-ins, none of them changed.
 
 type Json = Record<string, unknown>;
@@ -119,7 +119,7 @@ function widgetProvider(state: TrackerState): ArmProvider {
 /** A GitHub-like issues API: `token` authentication and rate-limit headers of its own, no ARM in sight. */
 function issuesMount(state: TrackerState): HttpMount {
   return {
-    prefix: '/api/v3',
+    prefix: '/tracker/api/v3',
     serve: (exchange, subPath) => {
       if (exchange.headers.authorization !== `token ${gitHubToken}`)
         return json(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
@@ -143,6 +143,13 @@ function issueTrackerPlugin(): CloudPlugin {
     arm: widgetProvider(state),
     mount: issuesMount(state),
     adminState: () => state,
+    admin: (exchange, subPath) => {
+      if (exchange.method !== 'POST' || subPath !== '/budget')
+        return json(404, { error: { code: 'NotFound', message: `no ${subPath}` } });
+      state.remaining = Number((jsonBody(exchange) as Json).remaining);
+      return json(200, { remaining: state.remaining });
+    },
+    describe: (context) => ({ apiUrl: `${context.baseUrl}/tracker/api/v3` }),
     snapshot: {
       save: () => state.issues.map((issue) => [issue.id, issue]),
       restore: (_store, entries) => {
@@ -179,7 +186,7 @@ afterAll(async () => {
 });
 
 const gitHub = (method: string, path: string, token?: string, body?: unknown) =>
-  cloudRequest(local.cloud.caPem, method, `${local.cloud.resourceManager}api/v3${path}`, {
+  cloudRequest(local.cloud.caPem, method, `${local.cloud.resourceManager}tracker/api/v3${path}`, {
     headers: token === undefined ? {} : { authorization: token },
     body,
   });
@@ -264,13 +271,28 @@ describe('a plug-in the cloud is handed (ARM provider and API stand-in in one fo
     expect(arm.status).toBe(401);
     const admin = new LocalCloudAdmin(local.cloud);
     expect((await admin.calls()).map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(
-      expect.arrayContaining(['POST /api/v3/repos/o/r/issues 201', 'GET /api/v3/repos/o/r/issues 401']),
+      expect.arrayContaining([
+        'POST /tracker/api/v3/repos/o/r/issues 201',
+        'GET /tracker/api/v3/repos/o/r/issues 401',
+      ]),
     );
     expect(await admin.plugins()).toEqual([...builtInPlugins.map((p) => p.name), 'issue-tracker']);
     expect(await admin.pluginState('issue-tracker')).toMatchObject({
       issues: [{ number: 1, title: 'drift' }],
     });
     await expect(admin.pluginState('network')).rejects.toThrow(/no plug-in 'network' with admin state/);
+    // Its own admin calls change what it keeps, and cloud.json says where it is.
+    expect(await admin.pluginCall('issue-tracker', 'POST', '/budget', { remaining: 10 })).toEqual({
+      remaining: 10,
+    });
+    const next = await gitHub('GET', '/repos/o/r/issues', `token ${gitHubToken}`);
+    expect(next.headers['x-ratelimit-remaining']).toBe('9');
+    await expect(admin.pluginCall('network', 'POST', '/budget')).rejects.toThrow(
+      /no plug-in 'network' with admin calls/,
+    );
+    expect(local.cloud.services['issue-tracker']).toEqual({
+      apiUrl: `${local.cloud.resourceManager}tracker/api/v3`,
+    });
   });
 
   it('keeps its own state in the snapshot file, beside the store and the deployments', async () => {
@@ -283,6 +305,9 @@ describe('a plug-in the cloud is handed (ARM provider and API stand-in in one fo
       'resourceGroups',
       'resources',
       'deployments',
+      'deployment-stacks',
+      'github-api',
+      'azure-devops-api',
       'issue-tracker',
     ]);
     local = await startLocalCloud({

@@ -1,4 +1,5 @@
 import { markdownTable } from '@azpn/core';
+import type { NoiseFinding } from './drift-classification.js';
 import { isChanging, describeResource, type PropertyChange, type ResourceChange } from './changes.js';
 import { redactedValue } from './redaction.js';
 
@@ -37,4 +38,19 @@ export function whatIfTable(changes: readonly ResourceChange[]): string {
     return [c.changeType, type, name, details.join('\n')];
   });
   return markdownTable(['change', 'type', 'name', 'properties'], rows);
+}
+
+/**
+ * The noise set aside, as a collapsed markdown section: each property with its resource and the public report
+ * (or user rule) that makes it noise. Empty when there is none.
+ */
+export function noiseDetails(noise: readonly NoiseFinding[]): string {
+  if (noise.length === 0) return '';
+  const rows = noise.map((n) => {
+    const { type, name } = describeResource(n.resourceId);
+    return [`${type} ${name}`, `\`${n.path}\``, n.source];
+  });
+  const resources = new Set(noise.map((n) => n.resourceId.toLowerCase())).size;
+  const title = `${noise.length} changed ${noise.length === 1 ? 'property' : 'properties'} of ${resources} ${resources === 1 ? 'resource' : 'resources'} set aside as known what-if noise`;
+  return `<details><summary>${title}</summary>\n\n${markdownTable(['resource', 'property', 'why it is noise'], rows)}\n</details>\n`;
 }

@@ -6,6 +6,7 @@ export type {
   JobResult,
   JobToken,
   JobTokenRequest,
+  PullRequestFacts,
   StepResult,
   StepStarted,
   WorkflowRunResult,
@@ -26,8 +27,10 @@ export type { MatrixLeg } from './github/matrix.js';
 export { lintWorkflow, type WorkflowLintFinding } from './actionlint/lint-workflow.js';
 export type { LintFinding } from './actionlint/actionlint-wasm.js';
 export {
+  holdAzureReposPullRequest,
   localCloudAgentSettings,
   localCloudGithubSettings,
+  type AzureReposPullRequest,
   type LocalCloudGithubSettings,
 } from './local-cloud-runner.js';
 export { runAzurePipeline } from './azure-pipelines/pipeline-run.js';

@@ -316,6 +316,30 @@ jobs:
   });
 });
 
+describe('tag pushes', () => {
+  it('start a workflow filtered by tags, with the tag as its ref; a branch-only workflow ignores them', async () => {
+    const text = `
+on:
+  push:
+    tags: ['v*.*.*']
+jobs:
+  show:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "$GITHUB_REF $GITHUB_REF_NAME $GITHUB_REF_TYPE \${{ github.ref_name }} \${{ github.event.created }} $GITHUB_SHA"
+`;
+    const tagged = await run(text, pushEvent({ tag: 'v0.1.0', sha: 'a'.repeat(40) }));
+    expect(tagged.job('show').steps[0]!.log).toBe(
+      `refs/tags/v0.1.0 v0.1.0 tag v0.1.0 true ${'a'.repeat(40)}\n`,
+    );
+    expect([(await run(text, pushEvent({ tag: 'v0' }))).reason]).toEqual(['refs/tags/v0 is filtered out']);
+    expect((await run(text, pushEvent({ branch: 'v1.2.3' }))).triggered).toBe(false);
+    const branches =
+      'on:\n  push:\n    branches: [main]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "true"\n';
+    expect((await run(branches, pushEvent({ tag: 'v0.1.0' }))).triggered).toBe(false);
+  });
+});
+
 describe('what the executor refuses before running anything', () => {
   const cases: [string, string, RegExp][] = [
     [

@@ -1,4 +1,4 @@
-import { functionError } from '../errors.js';
+import { ArmTemplateError, functionError } from '../errors.js';
 import { type ArmValue, armTypeOf } from '../values.js';
 import { arity, boolArg } from './arguments.js';
 import type { FunctionFamily } from './registry.js';
@@ -23,4 +23,11 @@ export const logicalFunctions: FunctionFamily = {
   bool: { apply: toBool },
   true: { apply: (a) => (arity('true', a, 0), true) },
   false: { apply: (a) => (arity('false', a, 0), false) },
+  // Stops the deployment with the template's own message (Bicep's fail()); `if` evaluates only its taken branch.
+  fail: {
+    apply: (a) => {
+      arity('fail', a, 1);
+      throw new ArmTemplateError('InvalidTemplate', String(a[0]));
+    },
+  },
 };

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Logger, Platform, RunContext, ServiceConnection } from '../ports.js';
+import type { Logger, Platform, PullRequestContext, RunContext, ServiceConnection } from '../ports.js';
 import { SecretRegistry } from '../secret-forms.js';
 import {
   agentVariable,
@@ -24,15 +24,49 @@ export function adoName(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** The pull request of a PR build: its id, source commit and whether it comes from a fork. */
+function pullRequestOf(variable: (name: string) => string | undefined): PullRequestContext | undefined {
+  const pr = variable('System.PullRequest.PullRequestNumber') ?? variable('System.PullRequest.PullRequestId');
+  if (!pr) return undefined;
+  const head = variable('System.PullRequest.SourceCommitId');
+  return {
+    number: Number(pr),
+    ...(head ? { headSha: head } : {}),
+    fork: variable('System.PullRequest.IsFork')?.toLowerCase() === 'true',
+  };
+}
+
+/** The organisation's collection, the project and repository, and the build's results page. */
+function codeHostOf(variable: (name: string) => string | undefined): RunContext['codeHost'] {
+  const collection = variable('System.CollectionUri') ?? variable('System.TeamFoundationCollectionUri');
+  if (!collection) return undefined;
+  const project = variable('System.TeamProject');
+  const buildId = variable('Build.BuildId');
+  const repositoryId = variable('Build.Repository.ID');
+  return {
+    apiUrl: collection,
+    ...(project ? { project } : {}),
+    ...(repositoryId ? { repositoryId } : {}),
+    ...(project && buildId
+      ? {
+          runUrl: `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${buildId}`,
+        }
+      : {}),
+  };
+}
+
 function runContext(env: AgentEnvironment): RunContext {
   const variable = (name: string) => agentVariable(env, name);
-  const pr = variable('System.PullRequest.PullRequestNumber') ?? variable('System.PullRequest.PullRequestId');
+  const pullRequestHead = pullRequestOf(variable);
+  const codeHost = codeHostOf(variable);
   return {
     platform: 'azure-devops',
     repository: variable('Build.Repository.Name'),
     runId: variable('Build.BuildId'),
     runAttempt: variable('System.JobAttempt'),
-    pullRequest: pr ? Number(pr) : undefined,
+    pullRequest: pullRequestHead?.number,
+    ...(pullRequestHead ? { pullRequestHead } : {}),
+    ...(codeHost ? { codeHost } : {}),
     ref: variable('Build.SourceBranch'),
     sha: variable('Build.SourceVersion'),
     workspace:

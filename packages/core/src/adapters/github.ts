@@ -2,31 +2,55 @@ import { readFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Logger, Platform, RunContext } from '../ports.js';
+import type { Logger, Platform, PullRequestContext, RunContext } from '../ports.js';
 import { SecretRegistry } from '../secret-forms.js';
 import { requestIdToken } from './github-oidc.js';
 import { processChannel, sendKeyValue, workflowCommand, type RunnerChannel } from './github-runner.js';
 
-/** The pull request number of a `pull_request*` event, read from the runner's event payload. */
-function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+/** The pull request of a `pull_request*` event, read from the runner's event payload. */
+function pullRequestOf(env: NodeJS.ProcessEnv): PullRequestContext | undefined {
   if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH) return undefined;
   try {
     const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
-      pull_request?: { number?: number };
+      pull_request?: { number?: number; state?: string; head?: { sha?: string; repo?: { fork?: boolean } } };
     };
-    return event.pull_request?.number;
+    const pr = event.pull_request;
+    if (typeof pr?.number !== 'number') return undefined;
+    return {
+      number: pr.number,
+      ...(pr.head?.sha ? { headSha: pr.head.sha } : {}),
+      fork: pr.head?.repo?.fork === true,
+      ...(pr.state === 'open' || pr.state === 'closed' ? { state: pr.state } : {}),
+    };
   } catch {
     return undefined;
   }
 }
 
+/** GitHub's API, and the run's page (`<server>/<repository>/actions/runs/<id>/attempts/<n>`). */
+function codeHostOf(env: NodeJS.ProcessEnv): RunContext['codeHost'] {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const run = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID;
+  return {
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    ...(run
+      ? {
+          runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`,
+        }
+      : {}),
+  };
+}
+
 function runContext(env: NodeJS.ProcessEnv): RunContext {
+  const pullRequestHead = pullRequestOf(env);
   return {
     platform: 'github',
     repository: env.GITHUB_REPOSITORY,
     runId: env.GITHUB_RUN_ID,
     runAttempt: env.GITHUB_RUN_ATTEMPT,
-    pullRequest: pullRequestNumber(env),
+    pullRequest: pullRequestHead?.number,
+    ...(pullRequestHead ? { pullRequestHead } : {}),
+    codeHost: codeHostOf(env),
     ref: env.GITHUB_REF,
     sha: env.GITHUB_SHA,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),

@@ -9,8 +9,9 @@ export interface SubnetSpec {
   prefix: string;
   gateway: string;
   natPublicIp?: string;
-  /** The rules of the subnet's network security group, when it has one. */
+  /** The rules of the subnet's network security group, when it has one, and the group's name. */
   securityRules?: SecurityRule[];
+  securityGroupName?: string;
 }
 
 /** A virtual network: one router namespace, and the A records of the private DNS zones linked to it. */
@@ -22,6 +23,8 @@ export interface VnetSpec {
   dnsRecords: { name: string; ip: string }[];
   /** Names of the private zones linked to the VNet: they shadow public names below them. */
   linkedZones: string[];
+  /** The VNet's DNS servers (`dhcpOptions.dnsServers`); empty for Azure DNS. */
+  dnsServers: string[];
 }
 
 /** A VM scale set instance or a container group: one namespace with one address in a subnet. */
@@ -36,6 +39,12 @@ export interface EndpointSpec {
   /** For instances: the customData the scale set received, and the pools its NIC joins. */
   customData?: string;
   pools: string[];
+  /** The resolvers it uses: a container group's dnsConfig, else its VNet's DNS servers, else Azure DNS. */
+  nameservers: string[];
+  /** For instances: the scale set model's userData (base64), its name and region, for the metadata service. */
+  userData?: string;
+  scaleSetName?: string;
+  location?: string;
 }
 
 /** A private endpoint joined to its Private Link Service: its address in the spoke, the NAT address in the hub. */
@@ -49,6 +58,8 @@ export interface PrivateLinkSpec {
 
 /** A load balancing rule with its health probe. */
 export interface BalancingRule {
+  /** Tcp, Udp, or All (both). */
+  protocol: 'Tcp' | 'Udp' | 'All';
   frontendIp: string;
   frontendPort: number;
   backendPort: number;
@@ -140,9 +151,10 @@ function readVnets(
       const natId = refId(p.natGateway);
       if (natId !== '') spec.natPublicIp = publicIpOf(store, natId);
       const nsg = store.resources.get(refId(p.networkSecurityGroup));
+      if (nsg !== undefined) spec.securityGroupName = nsg.name;
       if (nsg !== undefined)
         spec.securityRules = list(nsg.properties.securityRules).map(
-          (rule) => props(rule) as unknown as SecurityRule,
+          (rule) => ({ ...props(rule), name: (rule as { name?: unknown }).name }) as unknown as SecurityRule,
         );
       specs.push(spec);
       subnets.set(subnetId, [id, spec]);
@@ -150,6 +162,9 @@ function readVnets(
     const space = list(
       (vnet.properties.addressSpace as { addressPrefixes?: unknown })?.addressPrefixes,
     ) as string[];
+    const dnsServers = list((vnet.properties.dhcpOptions as { dnsServers?: unknown })?.dnsServers).filter(
+      (server): server is string => typeof server === 'string',
+    );
     return {
       id,
       namespace: names.namespace('vnet', vnet.name, id),
@@ -157,6 +172,7 @@ function readVnets(
       subnets: specs,
       dnsRecords: [],
       linkedZones: [],
+      dnsServers,
     };
   });
   return { vnets, subnets };
@@ -211,11 +227,21 @@ function scaleSetInstances(
   });
 }
 
+/** Azure DNS, which a VNet without DNS servers of its own uses. */
+const azureDns = '168.63.129.16';
+
+function resolversOf(vnets: VnetSpec[], vnetId: string, own: string[] = []): string[] {
+  if (own.length > 0) return own;
+  const declared = vnets.find((v) => v.id === vnetId)?.dnsServers ?? [];
+  return declared.length > 0 ? declared : [azureDns];
+}
+
 function readScaleSets(
   store: ResourceStore,
   names: FabricNames,
   subnets: Map<string, [string, SubnetSpec]>,
   addresses: InstanceAddresses,
+  vnets: VnetSpec[],
 ): EndpointSpec[] {
   const used = usedAddresses(store);
   const endpoints: EndpointSpec[] = [];
@@ -223,6 +249,7 @@ function readScaleSets(
     const capacity = Number((scaleSet.sku as { capacity?: unknown } | undefined)?.capacity ?? 0);
     const profile = props({ properties: scaleSet.properties.virtualMachineProfile });
     const os = (profile.osProfile ?? {}) as { computerNamePrefix?: string; customData?: string };
+    const userData = typeof profile.userData === 'string' ? profile.userData : undefined;
     const nic = list(
       (profile.networkProfile as { networkInterfaceConfigurations?: unknown })
         ?.networkInterfaceConfigurations,
@@ -247,6 +274,10 @@ function readScaleSets(
         hostname,
         customData: os.customData,
         pools,
+        nameservers: resolversOf(vnets, located[0]),
+        userData,
+        scaleSetName: scaleSet.name,
+        location: scaleSet.location,
       });
     }
   }
@@ -257,6 +288,7 @@ function readContainerGroups(
   store: ResourceStore,
   names: FabricNames,
   subnets: Map<string, [string, SubnetSpec]>,
+  vnets: VnetSpec[],
 ): EndpointSpec[] {
   const endpoints: EndpointSpec[] = [];
   for (const group of ofType(store, 'Microsoft.ContainerInstance/containerGroups')) {
@@ -265,6 +297,9 @@ function readContainerGroups(
     const state = (group.properties.instanceView as { state?: unknown } | undefined)?.state;
     if (located === undefined || typeof ip !== 'string' || state === 'Stopped') continue;
     const id = lower(group.id);
+    const own = list(
+      (group.properties.dnsConfig as { nameServers?: unknown } | undefined)?.nameServers,
+    ).filter((server): server is string => typeof server === 'string');
     endpoints.push({
       id,
       kind: 'aci',
@@ -274,6 +309,7 @@ function readContainerGroups(
       ip,
       hostname: group.name,
       pools: [],
+      nameservers: resolversOf(vnets, located[0], own),
     });
   }
   return endpoints;
@@ -281,10 +317,13 @@ function readContainerGroups(
 
 /** The address of a load balancer frontend configuration, from its parent balancer's record. */
 function frontendAddress(store: ResourceStore, frontendId: string): string | undefined {
-  const balancer = store.resources.get(frontendId.split('/frontendipconfigurations/')[0]!);
-  const frontend = list(balancer?.properties.frontendIPConfigurations).find((f) => refId(f) === frontendId);
-  const address = props(frontend).privateIPAddress;
+  const address = props(frontendOf(store, frontendId)).privateIPAddress;
   return typeof address === 'string' ? address : undefined;
+}
+
+function frontendOf(store: ResourceStore, frontendId: string): unknown {
+  const balancer = store.resources.get(frontendId.split('/frontendipconfigurations/')[0]!);
+  return list(balancer?.properties.frontendIPConfigurations).find((f) => refId(f) === frontendId);
 }
 
 function readPrivateLinks(
@@ -336,6 +375,7 @@ function readPrivateLinks(
 function readBalancing(
   store: ResourceStore,
   vnets: VnetSpec[],
+  subnets: Map<string, [string, SubnetSpec]>,
   endpoints: EndpointSpec[],
 ): Map<string, BalancingRule[]> {
   const byVnet = new Map<string, BalancingRule[]>();
@@ -344,14 +384,24 @@ function readBalancing(
     for (const rule of list(balancer.properties.loadBalancingRules)) {
       const p = props(rule);
       const frontendIp = frontendAddress(store, refId(p.frontendIPConfiguration));
-      const vnet = vnets.find((v) =>
-        v.subnets.some((s) => frontendIp !== undefined && prefixContains(parsePrefix(s.prefix), frontendIp)),
-      );
+      // The frontend's subnet names its VNet; VNets that are not peered may share the address range.
+      const subnetVnet = subnets.get(
+        refId(props(frontendOf(store, refId(p.frontendIPConfiguration))).subnet),
+      )?.[0];
+      const vnet =
+        vnets.find((v) => v.id === subnetVnet) ??
+        vnets.find((v) =>
+          v.subnets.some(
+            (s) => frontendIp !== undefined && prefixContains(parsePrefix(s.prefix), frontendIp),
+          ),
+        );
       if (frontendIp === undefined || vnet === undefined) continue;
       const pool = refId(p.backendAddressPool);
       const probe = probes.get(refId(p.probe));
       const rules = byVnet.get(vnet.id) ?? [];
+      const protocol = String(p.protocol ?? 'Tcp').toLowerCase();
       rules.push({
+        protocol: protocol === 'udp' ? 'Udp' : protocol === 'all' ? 'All' : 'Tcp',
         frontendIp,
         frontendPort: Number(p.frontendPort),
         backendPort: Number(p.backendPort ?? p.frontendPort),
@@ -415,15 +465,15 @@ export function readDesiredFabric(
   addresses: InstanceAddresses,
 ): DesiredFabric {
   const { vnets, subnets } = readVnets(store, names);
-  const instances = readScaleSets(store, names, subnets, addresses);
+  const instances = readScaleSets(store, names, subnets, addresses, vnets);
   addresses.keepOnly(new Set(instances.map((i) => i.id)));
-  const endpoints = [...instances, ...readContainerGroups(store, names, subnets)];
+  const endpoints = [...instances, ...readContainerGroups(store, names, subnets, vnets)];
   readDns(store, vnets);
   return {
     vnets,
     endpoints,
     privateLinks: readPrivateLinks(store, names, subnets),
-    balancing: readBalancing(store, vnets, endpoints),
+    balancing: readBalancing(store, vnets, subnets, endpoints),
     peerings: readPeerings(store, vnets),
   };
 }

@@ -29,8 +29,14 @@ import {
 } from './namespace-plumbing.js';
 import { NamespaceProber, NamespaceServer, type ServerReplies } from './namespace-processes.js';
 import { VnetDns } from './vnet-dns.js';
-import { internetLink, routerRules } from './router-rules.js';
-import { bootScript, instanceMounts, parseCustomData } from './cloud-init.js';
+import { internetLink, labelledRuleHits, routerRules } from './router-rules.js';
+import { bootScript, parseCustomData, type CloudConfig, type InstallPlan } from './cloud-init.js';
+import { InstanceInit } from './instance-runtime.js';
+import { buildInstanceImage } from './instance-image.js';
+import { InstanceMetadataService, metadataAddress, type InstanceMetadata } from './instance-metadata.js';
+import { PackageMirror, hostPackages } from './package-mirror.js';
+import { PublicCertificateAuthority } from './public-ca.js';
+import { PublicInternet, type InternetOptions } from './public-internet.js';
 import { claimRun, fabricNamespaces, removeRun, sweepCrashedRuns } from './sweep.js';
 import { parsePrefix, prefixAddress } from './ipv4.js';
 
@@ -55,6 +61,11 @@ export interface FabricOptions {
   publicRecords?: { name: string; ip: string }[];
   /** Overrides every probe's interval (tests); the probe's own intervalInSeconds otherwise. */
   probeIntervalMs?: number;
+  /**
+   * The simulated internet beyond the NAT gateways: public HTTPS origins and the package mirror that cloud-init's
+   * `packages` installs from. Their names resolve through the public resolver and Azure DNS in every VNet.
+   */
+  internet?: InternetOptions;
 }
 
 /** The address of the server standing for the internet, in the internet namespace. */
@@ -65,7 +76,16 @@ interface RouterState {
   links: number;
   dns: VnetDns;
   prober: NamespaceProber;
+  metadata: InstanceMetadataService;
   rules: string;
+}
+
+interface RealisedEndpoint {
+  spec: EndpointSpec;
+  key: string;
+  booted: Promise<void>;
+  /** An instance's init process, whose namespaces every command in the instance joins. */
+  init?: number;
 }
 
 interface Health {
@@ -82,7 +102,7 @@ export class Fabric {
   readonly bootLogs = new Map<string, string>();
   private readonly addresses = new InstanceAddresses();
   private readonly routers = new Map<string, RouterState>();
-  private readonly endpoints = new Map<string, { spec: EndpointSpec; key: string; booted: Promise<void> }>();
+  private readonly endpoints = new Map<string, RealisedEndpoint>();
   private readonly privateLinks = new Map<string, { key: string; namespace: string }>();
   private readonly peerings = new Map<string, string>();
   private readonly sites = new Map<
@@ -90,12 +110,21 @@ export class Fabric {
     { namespace: string; vnetId: string; servers: Map<string, NamespaceServer> }
   >();
   private internet?: { namespace: string; server: NamespaceServer; linked: Set<string> };
+  private publicInternet!: PublicInternet;
+  private publicCa!: PublicCertificateAuthority;
+  private mirror?: PackageMirror;
+  private imagePackages = new Set<string>();
+  private readonly containerResolvers = new Map<string, string>();
   private readonly health = new Map<string, Health>();
   private desired?: DesiredFabric;
   private pairIndex = 0;
   private stopped = false;
   private loop?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
   private cycle: Promise<void> = Promise.resolve();
+  /** What the running reconcile cycle is doing, and since when: the watchdog names a cycle that does not end. */
+  private step = 'idle';
+  private cycleStartedAt = 0;
   private readonly waiters: (() => void)[] = [];
   /** The last reconcile error (a command that failed), kept for diagnosis; the loop retries. */
   lastError?: Error;
@@ -109,12 +138,14 @@ export class Fabric {
     this.names = new FabricNames(options.runId);
   }
 
-  /** Sweeps crashed runs, claims this run and starts the reconcile loop. */
+  /** Sweeps crashed runs, claims this run, prepares what instances boot from and starts the reconcile loop. */
   async start(): Promise<void> {
     await sweepCrashedRuns();
     await claimRun(this.names);
+    await this.prepareInstanceImage();
     const tick = () => {
       if (this.stopped) return;
+      this.cycleStartedAt = Date.now();
       this.cycle = this.reconcile()
         .then(() => (this.lastError = undefined))
         .catch((error: Error) => {
@@ -122,12 +153,23 @@ export class Fabric {
           if (!this.errors.includes(error.message)) this.errors.push(error.message);
         })
         .then(() => {
+          this.step = 'idle';
           for (const wake of this.waiters.splice(0)) wake();
           if (!this.stopped) this.loop = setTimeout(tick, 200);
         });
     };
+    this.watchdog = setInterval(() => this.reportStuckCycle(), 5000);
+    this.watchdog.unref();
     tick();
     await this.cycle;
+  }
+
+  private reportStuckCycle(): void {
+    const seconds = Math.round((Date.now() - this.cycleStartedAt) / 1000);
+    if (this.step === 'idle' || seconds < 30) return;
+    const message = `The fabric has been ${this.step} for ${seconds} s: the data plane no longer follows the store.`;
+    if (!this.errors.some((e) => e.startsWith(`The fabric has been ${this.step} for`)))
+      this.errors.push(message);
   }
 
   /** Resolves after two complete reconcile cycles, so a change made before the call has been realised. */
@@ -149,16 +191,30 @@ export class Fabric {
     return this.endpoints.get(id.toLowerCase())!.spec.ip;
   }
 
-  /** Starts a command inside a container group or instance: its network, host name, DNS and (instances) disk. */
+  /**
+   * Starts a command inside a container group or instance: its network, host name and DNS; in an instance, inside
+   * its own root (the namespaces of its init), beside its services.
+   */
   exec(id: string, argv: string[]): ChildProcess {
     const endpoint = this.endpoints.get(id.toLowerCase());
     if (endpoint === undefined)
       throw new Error(`No realised container group or instance has the id '${id}'.`);
     const { spec } = endpoint;
-    const setup =
-      spec.kind === 'vm'
-        ? instanceMounts(spec.hostname, this.diskDir(spec.id))
-        : [`hostname '${spec.hostname}'`, `mount --bind ${this.names.stateDir}/resolv.conf /etc/resolv.conf`];
+    if (endpoint.init !== undefined)
+      return spawn(
+        InstanceInit.command(endpoint.init, [])[0]!,
+        InstanceInit.command(endpoint.init, argv).slice(1),
+        {
+          env: commandEnvironment,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+    // A container group's image trusts the public CAs (here, the simulated internet's) and uses its DNS servers.
+    const setup = [
+      `hostname '${spec.hostname}'`,
+      `mount --bind ${this.resolverFile(spec.id)} /etc/resolv.conf`,
+      `mount --bind ${this.imageDir}/etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt`,
+    ];
     return spawnInNamespace(spec.namespace, [
       'unshare',
       '-m',
@@ -197,9 +253,11 @@ export class Fabric {
     return new Promise((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code })));
   }
 
-  /** Peer addresses an on-prem server (or `internet`) has seen. */
+  /** Peer addresses an on-prem server, a public host of the simulated internet (or `internet`) has seen. */
   peersSeenBy(server: string): { port: number; peer: string }[] {
     if (server === 'internet') return this.internet?.server.peers ?? [];
+    const publicPeers = this.publicInternet.peersOf(server);
+    if (publicPeers !== undefined) return publicPeers;
     for (const site of this.sites.values()) {
       const found = site.servers.get(server);
       if (found !== undefined) return found.peers;
@@ -214,6 +272,27 @@ export class Fabric {
       (stdout) => ({ stdout, code: 0 }),
       (error: Error) => ({ stdout: error.message, code: 1 }),
     );
+  }
+
+  /**
+   * How many packets each network security group rule has matched, by `<group>/<rule>` (Azure's default rules by
+   * their names, such as `DenyAllOutBound`), summed over every VNet router: which rule let a flow pass or stopped it.
+   */
+  async securityRuleHits(): Promise<Record<string, number>> {
+    const hits: Record<string, number> = {};
+    for (const router of this.routers.values()) {
+      const listing = await runInNamespace(router.namespace, [
+        'nft',
+        '-j',
+        'list',
+        'table',
+        'ip',
+        'azlc',
+      ]).catch(() => '{}');
+      for (const [rule, packets] of Object.entries(labelledRuleHits(listing)))
+        hits[rule] = (hits[rule] ?? 0) + packets;
+    }
+    return hits;
   }
 
   /** True when the backend is in rotation for the frontend ip:port. */
@@ -235,30 +314,80 @@ export class Fabric {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.loop);
+    clearInterval(this.watchdog);
     await this.cycle;
-    await Promise.all([...this.endpoints.values()].map((e) => e.booted.catch(() => undefined)));
+    // A boot still running (apt retrying a mirror, say) dies with its namespace below; its promise settles then.
     for (const router of this.routers.values()) {
       router.dns.stop();
       router.prober.stop();
+      router.metadata.stop();
     }
     for (const site of this.sites.values()) for (const server of site.servers.values()) server.stop();
     this.internet?.server.stop();
+    this.publicInternet?.stop();
     const mine = (await fabricNamespaces()).get(this.names.runId) ?? [];
     await removeRun(this.names.runId, mine);
+    await Promise.all([...this.endpoints.values()].map((e) => e.booted));
   }
 
   private diskDir(id: string): string {
     return `${this.names.stateDir}/disk-${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
   }
 
+  private resolverFile(id: string): string {
+    return `${this.names.stateDir}/resolv-${createHash('sha256').update(id).digest('hex').slice(0, 12)}.conf`;
+  }
+
+  private get imageDir(): string {
+    return `${this.names.stateDir}/image`;
+  }
+
+  /**
+   * The simulated internet's CA and mirror, and the image layer instances boot from: the host's userland with the
+   * fabric's init stand-ins and the public CA, without the mirror's packages, which instances must install.
+   */
+  private async prepareInstanceImage(): Promise<void> {
+    this.publicCa = await PublicCertificateAuthority.create();
+    const debDir = this.options.internet?.mirror?.debDir;
+    this.mirror = debDir === undefined ? undefined : await PackageMirror.load(debDir);
+    const onHost = await hostPackages();
+    const hidden = [...(this.mirror?.packages.keys() ?? [])].filter((name) => onHost.has(name));
+    this.imagePackages = new Set([...onHost].filter((name) => !this.mirror?.packages.has(name)));
+    await buildInstanceImage(this.imageDir, { extraCaPem: [this.publicCa.certPem], hiddenPackages: hidden });
+    this.publicInternet = new PublicInternet(this.options.internet ?? {}, this.mirror);
+  }
+
+  /** The CA that signs the simulated internet's certificates, which the jump boxes and instances trust. */
+  get publicCaPem(): string {
+    return this.publicCa.certPem;
+  }
+
+  /** What cloud-init's packages step unpacks for this configuration, from the mirror, given the image. */
+  private installPlan(config: CloudConfig): InstallPlan {
+    const indexPath = this.mirror?.indexPath ?? 'dists/stable/main/binary-amd64/Packages';
+    const has = (name: string) => this.imagePackages.has(name);
+    if (this.mirror === undefined) {
+      const missing = config.packages.find((name) => !has(name));
+      return missing === undefined
+        ? { packages: [], indexPath }
+        : { error: `E: Unable to locate package ${missing}` };
+    }
+    try {
+      return { packages: this.mirror.plan(config.packages, has), indexPath };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
   private async reconcile(): Promise<void> {
     const desired = readDesiredFabric(this.store, this.names, this.addresses);
     this.desired = desired;
     // Only what the namespace is built from: a subnet's NSG or NAT gateway changes the router's rules, not the host.
+    // userData reaches a running instance through the metadata service, and resolvers through DHCP (instances)
+    // or the group's resolv.conf (container groups): neither rebuilds the host.
+    const live = ['securityRules', 'securityGroupName', 'natPublicIp', 'pools', 'userData', 'nameservers'];
     const key = (value: unknown) =>
-      JSON.stringify(value, (name, inner: unknown) =>
-        name === 'securityRules' || name === 'natPublicIp' || name === 'pools' ? undefined : inner,
-      );
+      JSON.stringify(value, (name, inner: unknown) => (live.includes(name) ? undefined : inner));
     const wantedEndpoints = new Map(desired.endpoints.map((e) => [e.id, e]));
     for (const [id, realised] of this.endpoints) {
       const wanted = wantedEndpoints.get(id);
@@ -280,12 +409,15 @@ export class Fabric {
       if (!wantedVnets.has(id)) {
         router.dns.stop();
         router.prober.stop();
+        router.metadata.stop();
         this.routers.delete(id);
         await deleteNamespace(router.namespace);
       }
     }
+    this.step = 'creating VNet routers';
     for (const vnet of desired.vnets) if (!this.routers.has(vnet.id)) await this.createRouter(vnet);
     // Hosts and links are independent of each other: built in parallel (each takes a few dozen ip calls).
+    this.step = 'creating instances and container groups';
     await Promise.all(
       desired.endpoints
         .filter((e) => !this.endpoints.has(e.id) && this.routers.has(e.vnetId))
@@ -296,24 +428,34 @@ export class Fabric {
         .filter((l) => !this.privateLinks.has(l.id))
         .map((l) => this.createPrivateLink(l, key(l))),
     );
+    this.step = 'connecting on-prem sites';
     await this.connectSites(desired.vnets);
+    this.step = 'connecting peerings';
     await this.connectPeerings(desired);
+    this.step = 'connecting the internet';
     await this.connectInternet(desired.vnets);
     this.scheduleProbes(desired);
+    this.step = 'applying router policies';
     for (const vnet of desired.vnets) await this.applyRouterPolicy(vnet, desired);
   }
 
   private async createRouter(vnet: VnetSpec): Promise<void> {
     await createNamespace(vnet.namespace, true);
-    await ipBatch(vnet.namespace, [`addr add ${platformAddress}/32 dev lo`]);
+    await ipBatch(vnet.namespace, [
+      `addr add ${platformAddress}/32 dev lo`,
+      `addr add ${metadataAddress}/32 dev lo`,
+    ]);
     const hostsFile = `${this.names.stateDir}/${vnet.namespace}.hosts`;
     const initial = await VnetDns.prepare(hostsFile, this.resolvable(vnet));
-    await writeFile(`${this.names.stateDir}/resolv.conf`, `nameserver ${platformAddress}\n`);
     this.routers.set(vnet.id, {
       namespace: vnet.namespace,
       links: 0,
       dns: new VnetDns(vnet.namespace, hostsFile, initial),
       prober: new NamespaceProber(vnet.namespace),
+      metadata: new InstanceMetadataService(
+        vnet.namespace,
+        `${this.names.stateDir}/${vnet.namespace}.metadata.json`,
+      ),
       rules: '',
     });
   }
@@ -330,28 +472,42 @@ export class Fabric {
       spec.subnet.prefix,
       spec.subnet.gateway,
     );
-    const booted = spec.kind === 'vm' && spec.customData !== undefined ? this.boot(spec) : Promise.resolve();
-    this.endpoints.set(spec.id, { spec, key, booted: booted.catch(() => undefined) });
-  }
-
-  private async boot(spec: EndpointSpec): Promise<void> {
+    if (spec.kind !== 'vm') {
+      await this.writeContainerResolvers(spec);
+      this.endpoints.set(spec.id, { spec, key, booted: Promise.resolve() });
+      return;
+    }
     const disk = this.diskDir(spec.id);
     await mkdir(disk, { recursive: true });
-    const script = bootScript(parseCustomData(spec.customData!), spec.hostname, disk);
-    await writeFile(`${disk}/boot.sh`, script);
-    const output = await runCommand('ip', [
-      'netns',
-      'exec',
-      spec.namespace,
-      'unshare',
-      '-m',
-      '-u',
-      '--propagation',
-      'private',
-      'sh',
-      `${disk}/boot.sh`,
-    ]).catch((error: Error) => `boot failed: ${error.message}`);
+    const init = await new InstanceInit(spec.namespace, {
+      hostname: spec.hostname,
+      diskDir: disk,
+      imageDir: this.imageDir,
+      nameservers: spec.nameservers,
+    }).ready;
+    const booted = spec.customData !== undefined ? this.boot(spec, init) : Promise.resolve();
+    this.endpoints.set(spec.id, { spec, key, init, booted: booted.catch(() => undefined) });
+  }
+
+  /** Runs the instance's boot path inside it; its output is the instance's boot log. */
+  private async boot(spec: EndpointSpec, init: number): Promise<void> {
+    let output: string;
+    try {
+      const config = parseCustomData(spec.customData!);
+      const [file, ...args] = InstanceInit.command(init, ['sh', '-s']);
+      output = await runCommand(file!, args, bootScript(config, this.installPlan(config)));
+    } catch (error) {
+      output = `boot failed: ${(error as Error).message}`;
+    }
     this.bootLogs.set(spec.id, (this.bootLogs.get(spec.id) ?? '') + output);
+  }
+
+  /** A container group's resolv.conf, rewritten when its DNS servers change (the next exec uses it). */
+  private async writeContainerResolvers(spec: EndpointSpec): Promise<void> {
+    const text = spec.nameservers.map((ip) => `nameserver ${ip}\n`).join('');
+    if (this.containerResolvers.get(spec.id) === text) return;
+    await writeFile(this.resolverFile(spec.id), text);
+    this.containerResolvers.set(spec.id, text);
   }
 
   private async createPrivateLink(link: PrivateLinkSpec, linkKey: string): Promise<void> {
@@ -512,6 +668,7 @@ export class Fabric {
           echo: [],
         });
         await server.ready;
+        await this.publicInternet.start(namespace, this.names.stateDir, this.publicCa);
         this.internet = { namespace, server, linked: new Set() };
       }
       const router = this.routers.get(vnet.id)!;
@@ -534,7 +691,7 @@ export class Fabric {
   }
 
   private healthKey(rule: BalancingRule, backendId: string): string {
-    return `${rule.frontendIp}:${rule.frontendPort} ${backendId}`;
+    return `${rule.frontendIp}:${rule.frontendPort}${rule.protocol === 'Tcp' ? '' : `/${rule.protocol}`} ${backendId}`;
   }
 
   /** Starts the probes that are due, from 168.63.129.16 in the frontend's VNet router, as Azure probes. */
@@ -582,7 +739,8 @@ export class Fabric {
   private resolvable(vnet: VnetSpec): { name: string; ip: string }[] {
     const shadowed = (name: string) =>
       vnet.linkedZones.some((zone) => name.toLowerCase() === zone || name.toLowerCase().endsWith(`.${zone}`));
-    return [...vnet.dnsRecords, ...(this.options.publicRecords ?? []).filter((r) => !shadowed(r.name))];
+    const publicNames = [...(this.options.publicRecords ?? []), ...this.publicInternet.records()];
+    return [...vnet.dnsRecords, ...publicNames.filter((r) => !shadowed(r.name))];
   }
 
   /** What the VirtualNetwork tag covers from this VNet: its space, its peers' and its on-prem sites'. */
@@ -598,6 +756,19 @@ export class Fabric {
   private async applyRouterPolicy(vnet: VnetSpec, desired: DesiredFabric): Promise<void> {
     const router = this.routers.get(vnet.id)!;
     await router.dns.update(this.resolvable(vnet));
+    const instances = new Map<string, InstanceMetadata>();
+    for (const endpoint of desired.endpoints.filter((e) => e.vnetId === vnet.id)) {
+      if (endpoint.kind === 'aci' && this.endpoints.has(endpoint.id))
+        await this.writeContainerResolvers(endpoint);
+      if (endpoint.kind === 'vm')
+        instances.set(endpoint.ip, {
+          name: endpoint.hostname,
+          vmScaleSetName: endpoint.scaleSetName ?? '',
+          location: endpoint.location ?? '',
+          userData: endpoint.userData ?? '',
+        });
+    }
+    await router.metadata.update(instances);
     const rules = routerRules(
       vnet,
       desired.balancing.get(vnet.id) ?? [],

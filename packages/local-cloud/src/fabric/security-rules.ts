@@ -1,5 +1,7 @@
 /** One security rule of a network security group, as Microsoft.Network 2024-05-01 returns it. */
 export interface SecurityRule {
+  /** The rule's name (ARM keeps it beside the properties); Azure's default rules have theirs. */
+  name?: string;
   priority: number;
   direction: 'Inbound' | 'Outbound';
   access: 'Allow' | 'Deny';
@@ -21,6 +23,7 @@ export interface TagScope {
 /** Azure's default rules, evaluated after the group's own (priorities 65000-65500). */
 const defaults: SecurityRule[] = [
   {
+    name: 'AllowVnetInBound',
     priority: 65000,
     direction: 'Inbound',
     access: 'Allow',
@@ -30,6 +33,7 @@ const defaults: SecurityRule[] = [
     destinationPortRange: '*',
   },
   {
+    name: 'AllowAzureLoadBalancerInBound',
     priority: 65001,
     direction: 'Inbound',
     access: 'Allow',
@@ -39,6 +43,7 @@ const defaults: SecurityRule[] = [
     destinationPortRange: '*',
   },
   {
+    name: 'DenyAllInBound',
     priority: 65500,
     direction: 'Inbound',
     access: 'Deny',
@@ -48,6 +53,7 @@ const defaults: SecurityRule[] = [
     destinationPortRange: '*',
   },
   {
+    name: 'AllowVnetOutBound',
     priority: 65000,
     direction: 'Outbound',
     access: 'Allow',
@@ -57,6 +63,7 @@ const defaults: SecurityRule[] = [
     destinationPortRange: '*',
   },
   {
+    name: 'AllowInternetOutBound',
     priority: 65001,
     direction: 'Outbound',
     access: 'Allow',
@@ -66,6 +73,7 @@ const defaults: SecurityRule[] = [
     destinationPortRange: '*',
   },
   {
+    name: 'DenyAllOutBound',
     priority: 65500,
     direction: 'Outbound',
     access: 'Deny',
@@ -127,12 +135,14 @@ function protocolMatch(protocol: string): string | undefined {
 
 /**
  * The body of one direction's chain for a subnet's group: rules by priority, first match wins; an allow
- * `return`s to the base chain (so the other side's group is still asked), a deny drops the new flow.
+ * `return`s to the base chain (so the other side's group is still asked), a deny drops the new flow. With
+ * `label`, each rule also counts what it matched, under the label it gives the rule (an nft comment).
  */
 export function securityChain(
   rules: SecurityRule[],
   direction: 'Inbound' | 'Outbound',
   scope: TagScope,
+  label?: (rule: SecurityRule) => string,
 ): string[] {
   const ordered = [...rules, ...defaults]
     .filter((r) => r.direction === direction)
@@ -158,6 +168,9 @@ export function securityChain(
       ports !== undefined && protocol === undefined ? 'meta l4proto { tcp, udp }' : protocol,
       ports,
     ].filter((m): m is string => m !== undefined);
-    return [`${matches.join(' ')} ${rule.access === 'Allow' ? 'return' : 'drop'}`.trim()];
+    const verdict = rule.access === 'Allow' ? 'return' : 'drop';
+    if (label !== undefined)
+      return [`${matches.join(' ')} counter ${verdict} comment "${label(rule).replaceAll('"', '')}"`.trim()];
+    return [`${matches.join(' ')} ${verdict}`.trim()];
   });
 }

@@ -6,7 +6,7 @@ import { platformAddress } from './namespace-plumbing.js';
 /**
  * Azure DNS inside one VNet: dnsmasq in the VNet's router namespace on 168.63.129.16, answering the A records
  * of the private zones linked to the VNet from a hosts file; a changed record rewrites the file and SIGHUP makes
- * dnsmasq re-read it at once. Names outside the linked zones get no answer from an upstream (none is reachable).
+ * dnsmasq re-read it at once. Other names are answered NXDOMAIN, as no upstream is reachable.
  */
 export class VnetDns {
   private readonly child: ChildProcess;
@@ -24,6 +24,9 @@ export class VnetDns {
       '--conf-file=/dev/null',
       '--no-resolv',
       '--no-hosts',
+      // Authoritative for every name, as Azure DNS answers them: a known name without the asked type gets NODATA,
+      // an unknown one NXDOMAIN; never REFUSED, which resolvers forwarding here would take for a broken server.
+      '--local=/#/',
       '--user=root',
       '--pid-file',
       `--listen-address=${platformAddress}`,

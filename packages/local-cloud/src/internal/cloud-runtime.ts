@@ -13,7 +13,7 @@ import type { SigningKey } from './identity/signing-key.js';
 import type { ArmPipelineContext } from './arm/arm-pipeline.js';
 import type { ArmProvider } from './arm/arm-provider.js';
 import type { AdminContext } from './control/admin-routes.js';
-import type { CloudPlugin } from './cloud-plugin.js';
+import type { CloudPlugin, MountContext } from './cloud-plugin.js';
 
 /** The audience ARM tokens are issued for; independent of the port so tokens and configs stay stable. */
 export const armAudience = 'https://management.local-cloud.azpn/';
@@ -102,6 +102,22 @@ export class CloudRuntime {
     };
   }
 
+  /** The context of the plug-ins' HTTP mounts, admin routes and descriptions. */
+  mountContext(): MountContext {
+    const ado = this.azureDevOps;
+    return {
+      ...this.armContext(),
+      baseUrl: this.baseUrl,
+      azureDevOps: {
+        organization: this.scenario.azureDevOps.organization,
+        organizationId: ado.organizationId,
+        project: this.scenario.azureDevOps.project,
+        projectId: ado.projectId,
+        systemAccessToken: ado.systemAccessToken,
+      },
+    };
+  }
+
   /** The context of the admin API. */
   adminContext(): AdminContext {
     return {
@@ -112,6 +128,7 @@ export class CloudRuntime {
       clock: this.clock,
       latencies: this.latencies,
       arm: () => this.armContext(),
+      mount: () => this.mountContext(),
       plugins: this.plugins,
       addGitHubJob: async (spec) => {
         const [parsed] = parseScenario({

@@ -1,9 +1,12 @@
 import type { CloudPlugin } from './cloud-plugin.js';
 import { deploymentsPlugin } from './providers/deployments/index.js';
+import { deploymentStacksPlugin } from './providers/deployment-stacks/index.js';
 import { networkPlugin } from './providers/network/index.js';
 import { computePlugin } from './providers/compute/index.js';
 import { privateDnsPlugin } from './providers/private-dns/index.js';
 import { containerInstancePlugin } from './providers/container-instance/index.js';
+import { gitHubApiPlugin } from './providers/github-api/index.js';
+import { azureDevOpsApiPlugin } from './providers/azure-devops-api/index.js';
 
 /**
  * The plug-ins the cloud serves, each a folder under `providers/` that exports one `CloudPlugin`. ARM asks their
@@ -13,8 +16,11 @@ import { containerInstancePlugin } from './providers/container-instance/index.js
  */
 export const builtInPlugins: readonly CloudPlugin[] = [
   deploymentsPlugin,
+  deploymentStacksPlugin,
   networkPlugin,
   computePlugin,
   privateDnsPlugin,
   containerInstancePlugin,
+  gitHubApiPlugin,
+  azureDevOpsApiPlugin,
 ];

@@ -109,7 +109,10 @@ async function runPostJob(job: AgentJob, run: TaskRun): Promise<AzureStepResult>
   return result;
 }
 
-/** Builds the job's variables: predefined, the pipeline's settings, then the YAML from the outside in. */
+/**
+ * Builds the job's variables: predefined (the agent's secrets, such as `System.AccessToken`, as secret variables a
+ * script reaches only through `env:`), the pipeline's settings, then the YAML from the outside in.
+ */
 export function jobVariables(
   options: AzurePipelineOptions,
   predefined: Record<string, string>,
@@ -117,6 +120,7 @@ export function jobVariables(
 ): VariableSet {
   const set = new VariableSet();
   for (const [name, value] of Object.entries(predefined)) set.set(name, value);
+  for (const [name, value] of Object.entries(options.agentSecrets ?? {})) set.set(name, value, true);
   for (const [name, value] of Object.entries(options.variables ?? {})) set.set(name, value);
   for (const [name, value] of Object.entries(options.secretVariables ?? {})) set.set(name, value, true);
   for (const [section, where] of sections) addYamlVariables(set, section, options.variableGroups, where);

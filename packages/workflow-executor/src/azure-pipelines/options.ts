@@ -10,8 +10,17 @@ export interface PipelineTrigger {
   branch?: string;
   /** `Build.SourceVersion`. */
   commit?: string;
-  /** For `PullRequest`: the PR's id and branches (`System.PullRequest.*`). */
-  pullRequest?: { id: number; sourceBranch: string; targetBranch: string };
+  /**
+   * For `PullRequest`: the PR's id, branches, source commit and whether it comes from a fork
+   * (`System.PullRequest.*`).
+   */
+  pullRequest?: {
+    id: number;
+    sourceBranch: string;
+    targetBranch: string;
+    sourceCommit?: string;
+    isFork?: boolean;
+  };
   /** For `Schedule`: the cron that fired (it must be one of the pipeline's `schedules:`). */
   cron?: string;
   /** Files the change touched, for `paths:` filters. */
@@ -32,6 +41,10 @@ export interface AzurePipelineOptions {
   repository?: 'azure-repos' | 'github';
   /** owner/name or project/repo: `Build.Repository.Name`. */
   repositoryName?: string;
+  /** `Build.Repository.ID`: the Azure Repos repository's GUID. */
+  repositoryId?: string;
+  /** The organisation and project the run is in: `System.CollectionUri`, `System.TeamProject(Id)`. */
+  organization?: { collectionUri: string; project: string; projectId: string };
   /** Runtime parameters given when queuing (`parameters:` defaults fill the rest). */
   parameters?: Record<string, unknown>;
   /** Variables defined in the pipeline's settings (UI) or at queue time; YAML variables win over them. */

@@ -37,8 +37,17 @@ function predefinedVariables(options: AzurePipelineOptions): Record<string, stri
     'Build.BuildNumber': String(options.buildId ?? 1),
     'Build.Repository.Name': options.repositoryName ?? 'azpn/infra',
     'Build.Repository.Provider': options.repository === 'github' ? 'GitHub' : 'TfsGit',
+    ...(options.repositoryId ? { 'Build.Repository.ID': options.repositoryId } : {}),
     'Build.SourcesDirectory': options.workspace,
     'System.DefaultWorkingDirectory': options.workspace,
+    ...(options.organization
+      ? {
+          'System.CollectionUri': options.organization.collectionUri,
+          'System.TeamFoundationCollectionUri': options.organization.collectionUri,
+          'System.TeamProject': options.organization.project,
+          'System.TeamProjectId': options.organization.projectId,
+        }
+      : {}),
     'Agent.OS': 'Linux',
     TF_BUILD: 'True',
   };
@@ -48,6 +57,10 @@ function predefinedVariables(options: AzurePipelineOptions): Record<string, stri
       'System.PullRequest.PullRequestNumber': String(trigger.pullRequest.id),
       'System.PullRequest.SourceBranch': trigger.pullRequest.sourceBranch,
       'System.PullRequest.TargetBranch': trigger.pullRequest.targetBranch,
+      'System.PullRequest.IsFork': trigger.pullRequest.isFork ? 'True' : 'False',
+      ...(trigger.pullRequest.sourceCommit
+        ? { 'System.PullRequest.SourceCommitId': trigger.pullRequest.sourceCommit }
+        : {}),
     });
   }
   return variables;

@@ -47,15 +47,20 @@ function repositoryPayload(options: RepositoryOptions): Record<string, unknown> 
   };
 }
 
-/** A push to a branch. */
+/**
+ * A push to a branch, or with `tag` the push of a new tag (`refs/tags/<tag>`, created, on the commit `sha`; a tag
+ * push carries no commits and no changed files, as GitHub delivers it).
+ */
 export function pushEvent(
   options: RepositoryOptions & {
     branch?: string;
+    tag?: string;
     sha?: string;
     before?: string;
     changedFiles?: string[];
   } = {},
 ): GithubEvent {
+  if (options.tag !== undefined) return tagPushEvent(options.tag, options);
   const branch = options.branch ?? options.defaultBranch ?? 'main';
   const after = options.sha ?? sha(`push-${branch}`);
   return {
@@ -67,8 +72,30 @@ export function pushEvent(
       ref: `refs/heads/${branch}`,
       before: options.before ?? sha(`before-${after}`),
       after,
+      created: false,
+      deleted: false,
       head_commit: { id: after, message: 'a commit' },
       commits: [{ id: after, modified: options.changedFiles ?? [] }],
+      ...repositoryPayload(options),
+    },
+  };
+}
+
+function tagPushEvent(tag: string, options: RepositoryOptions & { sha?: string }): GithubEvent {
+  const after = options.sha ?? sha(`tag-${tag}`);
+  return {
+    name: 'push',
+    ref: `refs/tags/${tag}`,
+    sha: after,
+    payload: {
+      ref: `refs/tags/${tag}`,
+      before: '0'.repeat(40),
+      after,
+      created: true,
+      deleted: false,
+      base_ref: null,
+      head_commit: { id: after, message: 'a commit' },
+      commits: [],
       ...repositoryPayload(options),
     },
   };

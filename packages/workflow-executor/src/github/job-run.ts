@@ -8,13 +8,13 @@ import type { Scope } from '../expressions/evaluate.js';
 import { evaluateValue, githubFunctions, interpolate } from '../expressions/github-expressions.js';
 import { toText, truthy, type Value } from '../expressions/values.js';
 import { endProcessGroups } from '../shell-process.js';
-import { fromFork } from './events.js';
+import { eventRepository, fromFork, type GithubEvent } from './events.js';
 import { addMask, masked, stepScope, type JobState } from './job-state.js';
 import { runJobSteps } from './job-steps.js';
 import type { MatrixLeg } from './matrix.js';
 import { jobPermissions, type JobPermissions } from './permissions.js';
 import { githubContext, runnerContext, runnerVariables, type RunFacts } from './run-context.js';
-import type { Concurrency, JobResult, JobToken, JobTokenRequest } from './results.js';
+import type { Concurrency, JobResult, JobToken, JobTokenRequest, PullRequestFacts } from './results.js';
 import type { GithubWorkflowOptions } from './options.js';
 import type { Workflow, WorkflowJob } from './workflow-file.js';
 
@@ -75,6 +75,33 @@ function evaluateEnv(values: Record<string, unknown> | undefined, scope: Scope):
   );
 }
 
+/** The pull request a `pull_request*` event's payload describes, as the token request carries it. */
+function pullRequestFacts(event: GithubEvent): { pullRequest?: PullRequestFacts } {
+  const pr = event.payload.pull_request as
+    | {
+        number: number;
+        state: 'open' | 'closed';
+        merged?: boolean;
+        title?: string;
+        head: { sha: string; ref: string; repo?: { full_name?: string } };
+        base: { ref: string };
+      }
+    | undefined;
+  if (!event.name.startsWith('pull_request') || pr === undefined) return {};
+  return {
+    pullRequest: {
+      number: pr.number,
+      state: pr.state,
+      merged: pr.merged ?? false,
+      title: pr.title ?? `Pull request ${pr.number}`,
+      headSha: pr.head.sha,
+      headRef: pr.head.ref,
+      headRepository: pr.head.repo?.full_name ?? eventRepository(event),
+      baseRef: pr.base.ref,
+    },
+  };
+}
+
 /** What the job is before it runs: its name, permissions, environment, concurrency and token request. */
 interface LegPlan {
   head: Record<string, Value>;
@@ -118,6 +145,7 @@ function planLeg(input: LegInput): LegPlan {
     permissions,
     fork,
     runId: facts.runId,
+    ...pullRequestFacts(facts.event),
   };
   return {
     head,

@@ -52,6 +52,21 @@ export interface JobTokenRequest {
   /** A pull request from a fork. */
   fork: boolean;
   runId: number;
+  /** The pull request of a `pull_request*` event as the event shows it, so a stand-in can hold the same one. */
+  pullRequest?: PullRequestFacts;
+}
+
+/** A pull request as an event's payload describes it. */
+export interface PullRequestFacts {
+  number: number;
+  state: 'open' | 'closed';
+  merged: boolean;
+  title: string;
+  headSha: string;
+  headRef: string;
+  /** owner/name of the head repository (another one for a fork). */
+  headRepository: string;
+  baseRef: string;
 }
 
 /** What a minter hands the job: the `GITHUB_TOKEN`, and the ID-token request endpoint for OIDC. */

@@ -69,6 +69,7 @@ async function admit(exchange: Exchange, context: ArmPipelineContext): Promise<A
   if ('status' in caller || 'reset' in caller) return { refusal: caller };
   exchange.principal = caller.objectId;
   exchange.tenantId = caller.tenantId;
+  if (caller.clientId !== undefined) exchange.clientId = caller.clientId;
   if (route === undefined) {
     const message = `No route for '${exchange.method} ${exchange.path}' in the local cloud; check the path of the request.`;
     return { refusal: armError(404, 'NoRegisteredProviderFound', message) };

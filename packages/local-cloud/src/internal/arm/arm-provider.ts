@@ -32,6 +32,26 @@ export interface ArmRoute {
 }
 
 /**
+ * One write, delete or action as ARM's authorization sees it before any provider runs: who asks, for what RBAC
+ * action, on which scope.
+ */
+export interface ArmAuthorizationRequest {
+  /** The caller's object id; absent for the cloud's own calls made for no principal. */
+  principal?: string;
+  /** The caller's application (client) id, as ARM names it in its authorization errors. */
+  clientId?: string;
+  /** The ARM service acting on the caller's behalf (a deployment stack's resource id), if one is. */
+  actingFor?: string;
+  /**
+   * The RBAC action: `{type}/write` for PUT and PATCH, `{type}/delete` for DELETE, `{type}/{name}/action` for POST
+   * (`Microsoft.Resources/subscriptions/resourceGroups/delete` for a resource group).
+   */
+  action: string;
+  /** The resource (or resource group) the action is on, as the path names it. */
+  scope: string;
+}
+
+/**
  * What ARM is told when something happens to a resource group that a provider must hear of. ARM removes the
  * resources stored under a group itself; a hook handles what the provider keeps elsewhere.
  */
@@ -42,6 +62,12 @@ export interface ArmProviderHooks {
    * what resources in other groups keep of the group's resources (a subnet's `ipConfigurations` back-references).
    */
   resourceGroupDeleted?(context: ArmContext, groupId: string): void;
+  /**
+   * ARM's authorization of a write, delete or action, asked before the call reaches any handler (a client's call or
+   * one the deployment engine makes for its caller): a reply refuses it (a deny assignment the provider keeps, as
+   * deployment stacks do), undefined lets it through.
+   */
+  authorize?(context: ArmContext, request: ArmAuthorizationRequest): Reply | undefined;
 }
 
 /**

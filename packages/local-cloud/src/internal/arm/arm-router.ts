@@ -9,6 +9,7 @@ import { checkApiVersion, resourcesApiVersions, subscriptionsApiVersions } from 
 import * as groups from './resource-groups.js';
 import * as generic from './generic-resources.js';
 import { pollOperationResult } from './long-running.js';
+import { authorizeCall } from './authorization.js';
 
 const rgPath = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)$/i;
 
@@ -19,9 +20,18 @@ function withVersion(exchange: Exchange, supported: string[] | undefined, run: (
 /**
  * Finds the handler for an ARM path: ARM's own routes (tenants, subscriptions, operation results, provider
  * registrations, resource groups, resource lists), then each provider the context holds, in order, then the generic
- * resource store; undefined when nothing matches (answered as 404 by the caller).
+ * resource store; undefined when nothing matches (answered as 404 by the caller). Every handler runs behind ARM's
+ * authorization: a write, delete or action that a provider's `authorize` hook refuses (a deny assignment) never
+ * reaches it, whether a client or the deployment engine sent it.
  */
 export function routeArm(exchange: Exchange, context: ArmContext): ArmRoute | undefined {
+  const route = findRoute(exchange, context);
+  if (route === undefined) return undefined;
+  const { run } = route;
+  return { ...route, run: () => authorizeCall(exchange, context) ?? run() };
+}
+
+function findRoute(exchange: Exchange, context: ArmContext): ArmRoute | undefined {
   const { method, path } = exchange;
   const read: OperationType = 'read';
   const write: OperationType = method === 'GET' || method === 'HEAD' ? 'read' : 'write';

@@ -6,6 +6,8 @@ import { armError } from './arm-error.js';
 export interface ArmCaller {
   objectId: string;
   tenantId: string;
+  /** The application (client) id the token was issued to, which ARM names in its authorization errors. */
+  clientId?: string;
 }
 
 /** What checking a bearer token needs. */
@@ -86,7 +88,12 @@ export async function checkBearer(
   }
   const tenantId = String(claims.tid ?? '');
   if (claims.iss !== context.issuerOf(tenantId)) return invalid();
-  return { objectId: String(claims.oid ?? claims.sub), tenantId };
+  const clientId = claims.appid ?? claims.azp;
+  return {
+    objectId: String(claims.oid ?? claims.sub),
+    tenantId,
+    ...(typeof clientId === 'string' ? { clientId } : {}),
+  };
 }
 
 /** A token tenant that does not own the subscription: ARM's InvalidAuthenticationTokenTenant. */

@@ -10,7 +10,7 @@ import type { FaultInjector } from './fault-injector.js';
 import type { RequestThrottle } from './throttle.js';
 import type { ArmContext } from '../arm/arm-provider.js';
 import { serveDrift } from './drift.js';
-import type { CloudPlugin } from '../cloud-plugin.js';
+import type { CloudPlugin, MountContext } from '../cloud-plugin.js';
 
 /** The runtime knobs the admin API turns. */
 export interface AdminContext {
@@ -24,6 +24,8 @@ export interface AdminContext {
   addGitHubJob: (spec: unknown) => Promise<object>;
   /** The ARM context whose store the out-of-band resource calls read and change. */
   arm: () => ArmContext;
+  /** The context the plug-ins' own admin routes (`/plugins/{name}/…`) are handed. */
+  mount: () => MountContext;
   /** The plug-ins the cloud serves, whose state `/plugins/{name}` answers. */
   plugins: readonly CloudPlugin[];
 }
@@ -48,7 +50,8 @@ function pluginState(context: AdminContext, name: string | undefined): Reply {
 
 /**
  * The admin API under `/_admin` (bearer = the admin token): calls, faults, throttle, latencies, clock, GitHub jobs,
- * out-of-band reads and changes of stored resources (`/resources/{id}`), and the plug-ins' state (`/plugins/{name}`). Bodies use the scenario file's field
+ * out-of-band reads and changes of stored resources (`/resources/{id}`), the plug-ins' state (`/plugins/{name}`) and
+ * their own admin calls (`/plugins/{name}/…`). Bodies use the scenario file's field
  * names and are validated the same way.
  */
 export async function serveAdmin(exchange: Exchange, subPath: string, context: AdminContext): Promise<Reply> {
@@ -68,7 +71,27 @@ export async function serveAdmin(exchange: Exchange, subPath: string, context: A
   }
 }
 
+/** `/plugins/{name}/…`: a call the plug-in's own admin route answers. */
+async function pluginAdmin(
+  exchange: Exchange,
+  context: AdminContext,
+  name: string,
+  subPath: string,
+): Promise<Reply> {
+  const plugin = context.plugins.find((p) => p.name === name);
+  if (plugin?.admin === undefined)
+    return json(404, {
+      error: {
+        code: 'NotFound',
+        message: `The local cloud has no plug-in '${name}' with admin calls; GET /_admin/plugins lists them.`,
+      },
+    });
+  return plugin.admin(exchange, subPath, context.mount());
+}
+
 async function route(exchange: Exchange, call: string, context: AdminContext): Promise<Reply> {
+  const ownAdmin = /^[A-Z]+ \/plugins\/([^/]+)(\/.*)$/.exec(call);
+  if (ownAdmin !== null) return pluginAdmin(exchange, context, ownAdmin[1]!, ownAdmin[2]!);
   const body = jsonBody(exchange);
   const resource = /^(GET|PUT|PATCH|DELETE) \/resources(\/subscriptions\/.+)$/.exec(call);
   if (resource !== null) return serveDrift(resource[1]!, resource[2]!, body, context.arm());

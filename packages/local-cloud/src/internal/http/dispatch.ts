@@ -32,7 +32,7 @@ async function route(exchange: Exchange, runtime: CloudRuntime): Promise<Served>
   const mounted = mountOf(runtime.plugins, path);
   if (mounted !== undefined) {
     const { mount, subPath } = mounted;
-    return (await mount.serve?.(exchange, subPath, runtime.armContext())) ?? notFound(exchange);
+    return (await mount.serve?.(exchange, subPath, runtime.mountContext())) ?? notFound(exchange);
   }
   return serveArm(exchange, runtime.armContext());
 }
@@ -137,8 +137,13 @@ function writeReply(
   exchange: Exchange,
   reply: Exclude<Reply, { reset: true }>,
 ): void {
-  const text =
-    reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const binary = Buffer.isBuffer(reply.body);
+  const text: string | Buffer =
+    reply.body === undefined
+      ? ''
+      : typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
+        ? reply.body
+        : JSON.stringify(reply.body);
   response.writeHead(reply.status, {
     'x-ms-request-id': exchange.requestId,
     'x-ms-correlation-request-id': exchange.correlationId,
@@ -149,7 +154,8 @@ function writeReply(
     'cache-control': 'no-cache',
     pragma: 'no-cache',
     expires: '-1',
-    ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    ...(text.length > 0 && !binary ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    ...(binary ? { 'content-type': 'application/octet-stream' } : {}),
     'content-length': String(Buffer.byteLength(text)),
     ...reply.headers,
   });

@@ -131,6 +131,9 @@ function allocateGroupAddress(
       other.id.toLowerCase() === id.toLowerCase()
     )
       continue;
+    // Only groups in this subnet hold its addresses: another network may reuse the same prefix.
+    const subnets = (other.properties.subnetIds as { id?: string }[] | undefined) ?? [];
+    if (!subnets.some((s) => s.id?.toLowerCase() === subnet.id.toLowerCase())) continue;
     const ip = parseIpv4((other.properties.ipAddress as { ip?: string } | undefined)?.ip ?? '');
     if (ip !== undefined) taken.set(ip, other.id);
   }

@@ -18,10 +18,10 @@ export interface DeploymentRequest {
   tags?: Record<string, string>;
 }
 
-/** Where the deployment runs. */
+/** Where the deployment runs: a resource group, or (without one) the subscription. */
 export interface DeploymentTarget {
   subscriptionId: string;
-  resourceGroup: string;
+  resourceGroup?: string;
   name: string;
   tenantId: string;
   location: string;
@@ -88,7 +88,7 @@ export function planDeployment(
       context: {
         tenantId: target.tenantId,
         subscriptionId: target.subscriptionId,
-        resourceGroup: target.resourceGroup,
+        ...(target.resourceGroup === undefined ? {} : { resourceGroup: target.resourceGroup }),
         location: target.location,
         deploymentName: target.name,
         now: new Date(context.now()),

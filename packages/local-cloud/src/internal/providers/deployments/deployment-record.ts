@@ -1,5 +1,8 @@
 import type { ResourceStore } from '../../arm/resource-store.js';
 import type { ProviderError } from './provider-call.js';
+import { isoDuration } from '../../arm/iso-duration.js';
+
+export { isoDuration };
 
 /** The states ARM reports for a deployment and for each of its operations. */
 export type DeploymentState = 'Accepted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
@@ -19,11 +22,12 @@ export interface DeploymentOperationRecord {
   targetResource: { id: string; resourceType: string; resourceName: string; apiVersion?: string };
 }
 
-/** A deployment at resource-group scope, with what `GET …/deployments/{name}` answers and its operations. */
+/** A deployment, with what `GET …/deployments/{name}` answers and its operations. */
 export interface DeploymentRecord {
   id: string;
   name: string;
   subscriptionId: string;
+  /** The resource group it deploys to; empty at subscription scope. */
   resourceGroup: string;
   location?: string;
   tags?: Record<string, string>;
@@ -55,14 +59,6 @@ export function deploymentsOf(store: ResourceStore): Map<string, DeploymentRecor
     deploymentsByStore.set(store, found);
   }
   return found;
-}
-
-/** An ISO 8601 duration with fractional seconds, as ARM writes `duration` (`PT1.2345S`). */
-export function isoDuration(milliseconds: number): string {
-  const seconds = Math.max(0, milliseconds) / 1000;
-  const minutes = Math.floor(seconds / 60);
-  const rest = (seconds - minutes * 60).toFixed(7).replace(/\.?0+$/, '');
-  return minutes > 0 ? `PT${minutes}M${rest}S` : `PT${rest}S`;
 }
 
 /** The deployment as `GET …/deployments/{name}` answers it. */

@@ -6,10 +6,11 @@ import type { ArmRoute } from '../../arm/arm-provider.js';
 import { armError, methodNotAllowed } from '../../arm/arm-error.js';
 import { checkApiVersion, resourcesApiVersions } from '../../arm/api-versions.js';
 import { acceptOperation, resourceManagerProtocol } from '../../arm/long-running.js';
-import { resourceGroupMissing } from '../../arm/resource-groups.js';
+import { normaliseLocation, resourceGroupMissing } from '../../arm/resource-groups.js';
 import { serveDelete } from '../../arm/resource-delete.js';
 import { firstOf, parseStateFilter } from '../../arm/list-filter.js';
-import type { ProviderError } from './provider-call.js';
+import type { DeploymentCaller, ProviderError } from './provider-call.js';
+import { deploymentTarget, type DeploymentPlace } from './deployment-target.js';
 import { deploymentBody, deploymentsOf, operationBody, type DeploymentRecord } from './deployment-record.js';
 import {
   planDeployment,
@@ -24,39 +25,42 @@ import { computeWhatIf } from './what-if.js';
 import { concealerOf } from './secure-values.js';
 
 /**
- * The deployments of a scope: `{scope}[/providers/Microsoft.Resources]/deployments[/{name}[/{action}[/{child}]]]`.
- * The scope is a resource group today; a subscription scope is one more alternative of its group.
+ * The deployments of a scope: `{scope}[/providers/Microsoft.Resources]/deployments[/{name}[/{action}[/{child}]]]`,
+ * the scope a resource group (the provider segment optional, as ARM takes it) or a subscription (the provider
+ * segment required: ARM serves no `/subscriptions/{id}/deployments`).
  */
 const deploymentPath =
-  /^(\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+))(?:\/providers\/microsoft\.resources)?\/deployments(?:\/([^/]+)(?:\/(operationstatuses|operations|validate|whatif|cancel|exporttemplate)(?:\/([^/]+))?)?)?$/i;
+  /^(\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?)(\/providers\/microsoft\.resources)?\/deployments(?:\/([^/]+)(?:\/(operationstatuses|operations|validate|whatif|cancel|exporttemplate)(?:\/([^/]+))?)?)?$/i;
 
 /** Where a deployments call points: the scope that holds the deployment, and what in it. */
-interface DeploymentAddress {
+export interface DeploymentAddress {
   subscriptionId: string;
-  resourceGroup: string;
+  /** The resource group; absent at subscription scope. */
+  resourceGroup?: string;
   name?: string;
   action?: string;
   child?: string;
 }
 
-/** Routes ARM's deployments service at resource-group scope (with or without the provider segment). */
+/** Routes ARM's deployments service at resource-group and subscription scope. */
 export function routeDeployments(exchange: Exchange, context: ArmContext): ArmRoute | undefined {
   const m = deploymentPath.exec(exchange.path);
-  if (m === null) return undefined;
+  if (m === null || (m[3] === undefined && m[4] === undefined)) return undefined;
   const address: DeploymentAddress = {
     subscriptionId: m[2]!,
-    resourceGroup: m[3]!,
-    ...(m[4] === undefined ? {} : { name: m[4] }),
-    ...(m[5] === undefined ? {} : { action: m[5].toLowerCase() }),
-    ...(m[6] === undefined ? {} : { child: m[6] }),
+    ...(m[3] === undefined ? {} : { resourceGroup: m[3] }),
+    ...(m[5] === undefined ? {} : { name: m[5] }),
+    ...(m[6] === undefined ? {} : { action: m[6].toLowerCase() }),
+    ...(m[7] === undefined ? {} : { child: m[7] }),
   };
   const reads = exchange.method === 'GET' || exchange.method === 'HEAD';
+  const group = address.resourceGroup;
   return {
     operation: reads ? 'read' : 'write',
     subscriptionId: address.subscriptionId,
     run: () =>
       checkApiVersion(exchange, resourcesApiVersions) ??
-      resourceGroupMissing(context, address.subscriptionId, address.resourceGroup) ??
+      (group === undefined ? undefined : resourceGroupMissing(context, address.subscriptionId, group)) ??
       serve(exchange, context, address),
   };
 }
@@ -65,9 +69,12 @@ function deploymentId(address: DeploymentAddress): string {
   return `${scopeIdOf(address)}/providers/Microsoft.Resources/deployments/${address.name}`;
 }
 
-/** The id of the scope the deployment runs in (its resource group). */
+/** The id of the scope the deployment runs in: its resource group, or its subscription. */
 function scopeIdOf(address: DeploymentAddress): string {
-  return `/subscriptions/${address.subscriptionId}/resourceGroups/${address.resourceGroup}`;
+  const subscription = `/subscriptions/${address.subscriptionId}`;
+  return address.resourceGroup === undefined
+    ? subscription
+    : `${subscription}/resourceGroups/${address.resourceGroup}`;
 }
 
 function notFound(address: DeploymentAddress): Reply {
@@ -134,18 +141,32 @@ type Prepared =
 function prepare(exchange: Exchange, context: ArmContext, address: DeploymentAddress): Prepared {
   const request = readDeploymentRequest(jsonBody(exchange));
   if ('code' in request) return { reply: badRequest(request) };
-  const group = context.store.resourceGroups.get(scopeIdOf(address).toLowerCase())!;
-  const target: DeploymentTarget = {
-    subscriptionId: address.subscriptionId,
-    resourceGroup: group.name,
-    name: address.name!,
-    tenantId: exchange.tenantId ?? context.scenario.tenants[0]!.id,
-    location: group.location,
-  };
+  const target = deploymentTarget(context, placeOf(exchange, context, address), request);
+  if ('code' in target) return { reply: badRequest(target) };
   const expansion = planDeployment(context, request, target);
   // The engine's errors may quote the value they failed on: a secure one stays hidden.
   if ('code' in expansion) return { reply: badRequest(concealerOf(request)(expansion)) };
   return { request, target, expansion };
+}
+
+function placeOf(exchange: Exchange, context: ArmContext, address: DeploymentAddress): DeploymentPlace {
+  return {
+    subscriptionId: address.subscriptionId,
+    ...(address.resourceGroup === undefined ? {} : { resourceGroup: address.resourceGroup }),
+    name: address.name!,
+    tenantId: exchange.tenantId ?? context.scenario.tenants[0]!.id,
+  };
+}
+
+/** Who a deployment acts for: the caller, and the service (a stack) that sent it on the caller's behalf. */
+function callerOf(exchange: Exchange, correlationId: string): DeploymentCaller {
+  return {
+    principal: exchange.principal,
+    tenantId: exchange.tenantId,
+    ...(exchange.clientId === undefined ? {} : { clientId: exchange.clientId }),
+    ...(exchange.actingFor === undefined ? {} : { actingFor: exchange.actingFor }),
+    correlationId,
+  };
 }
 
 function newRecord(
@@ -158,8 +179,9 @@ function newRecord(
     id: deploymentId(address),
     name: address.name!,
     subscriptionId: address.subscriptionId,
-    resourceGroup: address.resourceGroup,
-    ...(request.location === undefined ? {} : { location: request.location }),
+    resourceGroup: address.resourceGroup ?? '',
+    // ARM answers the location as it normalises it (`WestUS` → `westus`).
+    ...(request.location === undefined ? {} : { location: normaliseLocation(request.location) }),
     ...(request.tags === undefined ? {} : { tags: request.tags }),
     mode: request.mode,
     state: 'Accepted',
@@ -210,11 +232,7 @@ function startDeployment(
   record.providers = providersOf(expansion.resources.filter((r) => r.condition).map((r) => r.type));
   exportedTemplates.set(record, request.template);
   deploymentsOf(context.store).set(record.id.toLowerCase(), record);
-  const caller = {
-    principal: exchange.principal,
-    tenantId: exchange.tenantId,
-    correlationId: record.correlationId,
-  };
+  const caller = callerOf(exchange, record.correlationId);
   void runDeployment(context, caller, record, request, expansion).catch((error: unknown) => {
     record.state = 'Failed';
     record.error = concealerOf(request)({ code: 'InternalServerError', message: (error as Error).message });
@@ -308,18 +326,16 @@ function validate(exchange: Exchange, context: ArmContext, address: DeploymentAd
 function whatIf(exchange: Exchange, context: ArmContext, address: DeploymentAddress): Reply {
   const prepared = prepare(exchange, context, address);
   if ('reply' in prepared) return prepared.reply;
-  const caller = {
-    principal: exchange.principal,
-    tenantId: exchange.tenantId,
-    correlationId: exchange.correlationId,
-  };
+  const caller = callerOf(exchange, exchange.correlationId);
   let changes: ReturnType<typeof computeWhatIf> | undefined;
   let failure: ProviderError | undefined;
   const complete = () => {
     try {
       changes = computeWhatIf(context, caller, prepared.expansion, {
         subscriptionId: address.subscriptionId,
-        resourceGroup: prepared.target.resourceGroup,
+        ...(prepared.target.resourceGroup === undefined
+          ? {}
+          : { resourceGroup: prepared.target.resourceGroup }),
         mode: prepared.request.mode,
       });
     } catch (error) {

@@ -51,7 +51,10 @@ export function putNatGateway(exchange: Exchange, context: ArmContext, address: 
     build: (body, existing) => {
       const invalid = checkPublicAddresses(context, body, address.id);
       if (invalid !== undefined) return invalid;
-      const record = networkRecord(address, { sku: { name: 'Standard' }, ...body }, existing, {
+      // The service answers the sku with its tier, which a template does not set (what-if shows it removed:
+      // Azure/arm-template-whatif#418).
+      const sku = { name: 'Standard', ...(body.sku as Json | undefined), tier: 'Regional' };
+      const record = networkRecord(address, { ...body, sku }, existing, {
         idleTimeoutInMinutes: 4,
         ...((body.properties as Json | undefined) ?? {}),
       });

@@ -1,0 +1,97 @@
+/**
+ * `mode: sweep`, on a schedule: lists this repository's preview groups by their repository tag (a group without the
+ * tag, or with another repository's, is never listed, so never touched), decides each (closed pull request or passed
+ * expiry: delete; otherwise keep), deletes unless `dry-run`, and writes a table of what it kept and deleted, and why.
+ */
+import { markdownHeading, markdownTable, type Platform } from '@azpn/core';
+import { openAzure, pollWithProgress, toUserFacingError, type OpenAzure } from '@azpn/azure';
+import type { PullRequestHost } from '@azpn/code-host';
+import type { PreviewConfig } from './config.js';
+import { openCodeHost } from './code-host.js';
+import { previewTagNames } from './preview-tags.js';
+import { decideGroup, type SweepDecision } from './sweep-decision.js';
+import { resourcesClient } from '@azpn/azure/clients/resources';
+
+type SweepMode = Extract<PreviewConfig, { mode: 'sweep' }>;
+
+/** ARM's `$filter` for the groups tagged with this repository. */
+function repositoryFilter(repository: string): string {
+  return `tagName eq '${previewTagNames.repository}' and tagValue eq '${repository.replaceAll("'", "''")}'`;
+}
+
+async function listPreviewGroups(azure: OpenAzure, repository: string) {
+  const groups = [];
+  for await (const group of azure.client(resourcesClient).resourceGroups.list({
+    filter: repositoryFilter(repository),
+  }))
+    groups.push({ name: group.name ?? '', tags: group.tags ?? {} });
+  return groups;
+}
+
+async function decideAll(
+  host: PullRequestHost,
+  groups: { name: string; tags: Record<string, string> }[],
+  now: Date,
+) {
+  const states = new Map<number, Awaited<ReturnType<PullRequestHost['pullRequest']>>>();
+  const decisions: SweepDecision[] = [];
+  for (const group of groups) {
+    const number = Number(group.tags[previewTagNames.pullRequest]);
+    if (Number.isInteger(number) && number > 0 && !states.has(number))
+      states.set(number, await host.pullRequest(number));
+    decisions.push(decideGroup(group, states.get(number), now));
+  }
+  return decisions;
+}
+
+async function deleteGroups(platform: Platform, azure: OpenAzure, names: string[]): Promise<void> {
+  await Promise.all(
+    names.map(async (name) => {
+      const poller = await azure.client(resourcesClient).resourceGroups.beginDelete(name);
+      await pollWithProgress(poller, `delete ${name}`, platform);
+    }),
+  );
+}
+
+function summary(decisions: SweepDecision[], dryRun: boolean, repository: string): string {
+  const verb = (d: SweepDecision) => (d.action === 'keep' ? 'kept' : dryRun ? 'would delete' : 'deleted');
+  const rows = decisions.map((d) => [
+    d.group,
+    d.pullRequest ? `#${d.pullRequest}` : '',
+    d.expiresAt ?? '',
+    verb(d),
+    d.reason,
+  ]);
+  const intro = decisions.length === 0 ? `No resource group is tagged as a preview of ${repository}.\n` : '';
+  return (
+    markdownHeading(`Preview sweep of ${repository}${dryRun ? ' (dry run: nothing deleted)' : ''}`) +
+    intro +
+    (rows.length > 0
+      ? markdownTable(['resource group', 'pull request', 'expires at', 'action', 'why'], rows)
+      : '')
+  );
+}
+
+/** Sweeps the repository's closed and expired previews. */
+export async function sweepPreviews(platform: Platform, config: SweepMode): Promise<void> {
+  const repository = config.host.repository;
+  const host = openCodeHost(platform, config.host);
+  const azure = await openAzure(platform, config.connection);
+  let decisions: SweepDecision[];
+  try {
+    decisions = await decideAll(host, await listPreviewGroups(azure, repository), new Date());
+    const doomed = decisions.filter((d) => d.action === 'delete').map((d) => d.group);
+    for (const d of decisions)
+      platform.log.info(
+        `${d.group}: ${d.action === 'keep' ? 'kept' : config.dryRun ? 'would delete' : 'deleting'}, ${d.reason}.`,
+      );
+    if (!config.dryRun) await deleteGroups(platform, azure, doomed);
+  } catch (error) {
+    throw toUserFacingError(error);
+  }
+  const names = (action: SweepDecision['action']) =>
+    JSON.stringify(decisions.filter((d) => d.action === action).map((d) => d.group));
+  platform.outputs.set(config.dryRun ? 'would-delete' : 'deleted', names('delete'));
+  platform.outputs.set('kept', names('keep'));
+  await platform.summary.append(summary(decisions, config.dryRun, repository));
+}
