@@ -40,6 +40,9 @@ export default tseslint.config(
       'packages/local-cloud/**',
       'packages/action-host/**',
       'packages/bicep/**',
+      // Entry shells: they build the platform and may hand the runner's environment to it.
+      'actions/*/src/github.ts',
+      'actions/*/src/ado.ts',
       '**/src/cli.ts',
       '**/src/cli/**',
     ],
