@@ -19,6 +19,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The file a bundle is written to, beside its launchers. */
 export const bundleFile = 'action.js';
 
+/** The folder, beside it, of the chunks it loads on first use. */
+export const chunkFolder = 'chunks';
+
 /**
  * Left as a dynamic import that never runs: `open` is what `@azure/identity` starts a browser with for
  * interactive sign-in, which no step offers.
@@ -29,12 +32,17 @@ const external = ['open'];
 const stubs = { jsonwebtoken: './scripts/bundle-stubs/jsonwebtoken.ts' };
 
 /**
- * The bundle is an ES module, but the CommonJS packages in it (the task library, ajv, yaml's older dependants)
- * call `require` for Node's own modules: this gives them one (and defines the FormData test below).
+ * The bundle is an ES module, but the CommonJS packages in it (ajv, azure-devops-node-api, yaml's older
+ * dependants) call `require` for Node's own modules and may read `__dirname`: this gives them both (and defines
+ * the FormData test below).
  */
 const requireShim = [
   "import { createRequire as azpnCreateRequire } from 'node:module';",
   'const require = azpnCreateRequire(import.meta.url);',
+  // CommonJS code that reads its own folder (azure-devops-node-api's WebApi reads package.json beside it for its
+  // user agent): the bundle's folder.
+  "const __filename = require('node:url').fileURLToPath(import.meta.url);",
+  "const __dirname = require('node:path').dirname(__filename);",
   "const azpnIsFormData = (value) => Object.prototype.toString.call(value) === '[object FormData]';",
 ].join('\n');
 
@@ -146,6 +154,55 @@ const lazilyLoaded: Plugin = {
   },
 };
 
+/** The platform a bundle is built for, from its entry shell's name (src/github.ts or src/ado.ts). */
+export type BundlePlatform = 'github' | 'ado';
+
+/**
+ * Each platform's code-host client, which a step calls only on its own platform (it branches on the platform it
+ * runs on): the other platform's bundle gets an absent module in its place. azure-devops-node-api is about 1 MB
+ * of a GitHub bundle, @actions/github and the undici it brings 0.5 MB of an Azure DevOps one.
+ */
+const platformPackages: Record<BundlePlatform, RegExp> = {
+  github: /^@actions\/github(?:\/|$)/,
+  ado: /^azure-devops-node-api(?:\/|$)/,
+};
+
+/**
+ * The API clients of azure-devops-node-api that steps call (through WebApi, which finds their resource area with
+ * the Locations API): WebApi requires all thirty at load, about 0.8 MB of bundle, and only these get called.
+ */
+const calledDevOpsClients = new Set(['./GitApi', './WorkItemTrackingApi', './LocationsApi']);
+
+/** A module left out of a bundle: loading it costs nothing, using it says what is missing. */
+const absentModule = (what: string) =>
+  [
+    'module.exports = new Proxy({}, { get(_, name) {',
+    "  if (typeof name === 'symbol' || name === '__esModule' || name === 'then') return undefined;",
+    `  throw new Error(${JSON.stringify(`${what} is not part of this bundle (scripts/bundle.ts).`)});`,
+    '} });',
+  ].join('\n');
+
+function leftOut(platform: BundlePlatform | undefined): Plugin {
+  return {
+    name: 'left-out',
+    setup(bundler) {
+      bundler.onResolve({ filter: /^[@\w]/ }, ({ path }) => {
+        const other = platform && (platform === 'github' ? platformPackages.ado : platformPackages.github);
+        return other?.test(path) ? { path, namespace: 'azpn-absent' } : undefined;
+      });
+      bundler.onResolve({ filter: /^\.\/\w+Api$/ }, ({ path, importer }) =>
+        /azure-devops-node-api[/\\]WebApi\.js$/.test(importer) && !calledDevOpsClients.has(path)
+          ? { path: `azure-devops-node-api/${path.slice(2)}`, namespace: 'azpn-absent' }
+          : undefined,
+      );
+      bundler.onLoad({ filter: /.*/, namespace: 'azpn-absent' }, ({ path }) => ({
+        contents: absentModule(path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Serves the given text in place of files on disk (by absolute path), so a test can bundle an edited source. */
 function editedSources(sources: Record<string, string>): Plugin {
   return {
@@ -166,18 +223,35 @@ export interface BundleOptions {
   sources?: Record<string, string>;
 }
 
+/** The platform of an entry shell, by its file name; none for any other entry. */
+function platformOf(entry: string): BundlePlatform | undefined {
+  const name = entry.replace(/\\/g, '/').split('/').pop();
+  return name === 'github.ts' ? 'github' : name === 'ado.ts' ? 'ado' : undefined;
+}
+
 /**
- * `entry` and everything it imports as one ES module, and the bytes each input file (by its path from the
- * repository root) takes in it.
+ * `entry` and everything it imports as one ES module (`code`), with the chunks it imports on first use (by their
+ * path beside it), and the bytes each input file (by its path from the repository root) takes in them all
+ * (`inputs`) and in `code` (`entryInputs`).
  */
 export async function bundle(
   entry: string,
   options: BundleOptions = {},
-): Promise<{ code: string; inputs: Record<string, number> }> {
+): Promise<{
+  code: string;
+  chunks: Record<string, string>;
+  inputs: Record<string, number>;
+  entryInputs: Record<string, number>;
+}> {
+  const outdir = dirname(entry);
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: { [bundleFile.replace(/\.js$/, '')]: entry },
     absWorkingDir: root,
-    outfile: join(dirname(entry), bundleFile),
+    outdir,
+    // What is loaded only through import() (a code host's client) goes into a chunk of its own, read and
+    // compiled only by the runs that call it; its name is its content's hash, so it changes only when it does.
+    splitting: true,
+    chunkNames: `${chunkFolder}/[name]-[hash]`,
     bundle: true,
     write: false,
     metafile: true,
@@ -191,6 +265,7 @@ export async function bundle(
     alias: stubs,
     plugins: [
       ...(options.sources ? [editedSources(options.sources)] : []),
+      leftOut(platformOf(entry)),
       lazilyLoaded,
       compiledSchemas,
       formDataWithoutGlobal,
@@ -199,14 +274,19 @@ export async function bundle(
     banner: { js: requireShim },
     logLevel: 'silent',
   });
-  const [output] = result.outputFiles;
-  if (!output || result.outputFiles.length !== 1)
-    throw new Error(`${relative(root, entry)} built into ${result.outputFiles.length} files instead of one.`);
-  const contents = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
-  const inputs = Object.fromEntries(
-    Object.entries(contents).map(([path, { bytesInOutput }]) => [path, bytesInOutput]),
-  );
-  return { code: output.text, inputs };
+  const named = (path: string) => relative(resolve(root, outdir), path).replace(/\\/g, '/');
+  const files = new Map(result.outputFiles.map((file) => [named(file.path), file.text]));
+  const code = files.get(bundleFile);
+  if (code === undefined) throw new Error(`${relative(root, entry)} built no ${bundleFile}.`);
+  files.delete(bundleFile);
+  const inputs: Record<string, number> = {};
+  const entryInputs: Record<string, number> = {};
+  for (const [output, { inputs: parts }] of Object.entries(result.metafile.outputs))
+    for (const [path, { bytesInOutput }] of Object.entries(parts)) {
+      inputs[path] = (inputs[path] ?? 0) + bytesInOutput;
+      if (named(resolve(root, output)) === bundleFile) entryInputs[path] = bytesInOutput;
+    }
+  return { code, chunks: Object.fromEntries(files), inputs, entryInputs };
 }
 
 /** The names a bundle exports, from the last export clause in it (esbuild writes one, at the end). */
