@@ -5,12 +5,14 @@
  * Each platform's folder, dist/github/ and dist/ado/, holds one bundle that both steps share:
  *
  *   action.js        src/github.ts (src/ado.ts) and everything it imports, minified; exports `main` and `post`
+ *   chunks/*.js      what action.js loads on first use only (a code host's client), named by content hash
  *   index.js         the main step (runs.main, execution): turns on Node's compile cache, runs main()
  *   post.js          the post step (runs.post, postjobexecution), when the manifest declares one
  *   package.json     {"type": "module"}
  *
- * The output depends only on the sources and the lockfile: no chunk, module id or path in it changes when an
- * unrelated module does, so a change to one package rewrites only the bundles that include it.
+ * The output depends only on the sources and the lockfile: no module id or path in it changes when an unrelated
+ * module does, and a chunk's name is its content's hash, so a change to one package rewrites only the bundles
+ * (and chunks) that include it.
  *
  *   npm run build:dist [-- --action DIR … [--dist DIR]]
  *                                           rebuild every (or each named) actions/<name>/dist (or DIR)
@@ -84,9 +86,10 @@ async function platformDist(
   const entry = join(actionDir, 'src', `${platform}.ts`);
   if (!existsSync(entry))
     throw new Error(`${relative(root, entry)} is missing: every action has one per platform.`);
-  const { code } = await bundle(entry, options);
+  const { code, chunks } = await bundle(entry, options);
   const files: Files = new Map([
     [bundleFile, code],
+    ...Object.entries(chunks),
     ['package.json', '{"type":"module"}\n'],
   ]);
   const exported = exportedNames(code);

@@ -60,7 +60,13 @@ describe('npm run package:ado', () => {
             const imports = relativeImports(await entry!.async('string'));
             expect([path, imports]).toEqual([path, ['./action.js']]);
             const bundle = zip.file(posix.join(folder, posix.dirname(handler.target), imports[0]!));
-            expect((await bundle!.async('string')).length).toBeGreaterThan(1000);
+            const code = await bundle!.async('string');
+            expect(code.length).toBeGreaterThan(1000);
+            // The chunks it loads on first use travel with it.
+            for (const chunk of new Set(code.match(/\.\/chunks\/[\w-]+\.js/g) ?? [])) {
+              const file = zip.file(posix.join(folder, posix.dirname(handler.target), chunk));
+              expect([path, chunk, file !== null]).toEqual([path, chunk, true]);
+            }
             const kind = zip.file(posix.join(folder, posix.dirname(handler.target), 'package.json'));
             expect(JSON.parse(await kind!.async('string'))).toEqual({ type: 'module' });
           }
