@@ -7,6 +7,8 @@
 export interface ColdStartScenario {
   inputs: Record<string, string>;
   files?: Record<string, string>;
+  /** What the runner (`GITHUB_…`) or the agent (`SYSTEM_…`, `BUILD_…`) says about the run, by platform. */
+  env?: { github?: Record<string, string>; ado?: Record<string, string> };
   /** State the main step saved, by name; only post steps read it. */
   state?: Record<string, string>;
   /** A step that makes no call (the sample's post) is timed to its exit instead. */
@@ -34,6 +36,30 @@ const connection = {
 
 const containerGroup = `/subscriptions/${guid}/resourceGroups/rg-jump/providers/Microsoft.ContainerInstance/containerGroups/jb-hub`;
 
+/** A template with no resources, for the steps that deploy or compare one. */
+const emptyTemplate = JSON.stringify({
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  resources: [],
+});
+
+/** Where a run's repository and its code host are, as a runner and an agent say it. */
+const codeHost = {
+  github: {
+    GITHUB_REPOSITORY: 'azpn/bench',
+    GITHUB_API_URL: 'https://127.0.0.1:9/api/v3',
+    GITHUB_SERVER_URL: 'https://127.0.0.1:9',
+    GITHUB_RUN_ID: '1',
+  },
+  ado: {
+    SYSTEM_COLLECTIONURI: 'https://127.0.0.1:9/tfs/bench/',
+    SYSTEM_TEAMPROJECT: 'bench',
+    BUILD_REPOSITORY_NAME: 'bench',
+    BUILD_BUILDID: '1',
+    SYSTEM_ACCESSTOKEN: 'bench-token',
+  },
+};
+
 /** Every action's scenarios, by its folder name under actions/. */
 export const coldStartScenarios: Record<string, ActionScenarios> = {
   sample: {
@@ -43,13 +69,28 @@ export const coldStartScenarios: Record<string, ActionScenarios> = {
   deploy: {
     main: {
       inputs: { template: 'main.json', 'resource-group': 'rg-bench', location: 'westeurope', ...connection },
-      files: {
-        'main.json': JSON.stringify({
-          $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-          contentVersion: '1.0.0.0',
-          resources: [],
-        }),
+      files: { 'main.json': emptyTemplate },
+    },
+  },
+  // The comparison of one environment: the first call is the cloud's or the sign-in's, before any issue is read.
+  'drift-check': {
+    main: {
+      inputs: {
+        environment: 'bench',
+        template: 'main.json',
+        'resource-group': 'rg-bench',
+        'github-token': 'bench-token',
+        ...connection,
       },
+      files: { 'main.json': emptyTemplate },
+      env: codeHost,
+    },
+  },
+  // The sweep lists the repository's preview groups first (a pull request event is what deploy and destroy need).
+  preview: {
+    main: {
+      inputs: { mode: 'sweep', 'dry-run': 'true', 'github-token': 'bench-token', ...connection },
+      env: codeHost,
     },
   },
   'endpoint-dns': {

@@ -47,6 +47,7 @@ export function stepEnvironment(
       GITHUB_OUTPUT: join(paths.workDir, 'output'),
       GITHUB_STATE: join(paths.workDir, 'state'),
       GITHUB_STEP_SUMMARY: join(paths.workDir, 'summary.md'),
+      ...step.scenario.env?.github,
     });
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
     for (const [name, value] of Object.entries(step.scenario.state ?? {})) env[`STATE_${name}`] = value;
@@ -57,6 +58,7 @@ export function stepEnvironment(
     AGENT_TEMPDIRECTORY: paths.workDir,
     BUILD_SOURCESDIRECTORY: workspace,
     SYSTEM_DEFAULTWORKINGDIRECTORY: workspace,
+    ...step.scenario.env?.ado,
   });
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${adoName(name).toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(step.scenario.state ?? {}))
