@@ -40,10 +40,9 @@ export default tseslint.config(
       'packages/local-cloud/**',
       'packages/action-host/**',
       'packages/bicep/**',
+      // Entry shells: they build the platform and may hand the runner's environment to it.
       'actions/*/src/github.ts',
       'actions/*/src/ado.ts',
-      'actions/*/src/github-post.ts',
-      'actions/*/src/ado-post.ts',
       '**/src/cli.ts',
       '**/src/cli/**',
     ],
@@ -56,5 +55,10 @@ export default tseslint.config(
       ],
       'no-console': 'error',
     },
+  },
+  {
+    // The bundles' stand-ins require a package on first use on purpose: the bundler makes that call load it then.
+    files: ['scripts/bundle-stubs/**'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,4 +1,5 @@
 import { createAzureDevOpsPlatform } from '@azpn/core/ado';
 import { run } from './run.js';
 
-await run(createAzureDevOpsPlatform());
+/** The main step on Azure DevOps; dist/ado/index.js runs it. */
+export const main = () => run(createAzureDevOpsPlatform());

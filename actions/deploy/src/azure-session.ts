@@ -16,7 +16,7 @@ export async function withAzure<T>(
     azure ??= await openAzure(platform, connection);
     return await work(azure);
   } catch (error) {
-    const last = azure?.clients.lastResponse();
+    const last = azure?.lastResponse();
     throw toUserFacingError(error, {
       ...(last?.correlationId ? { correlationId: last.correlationId } : {}),
       ...(last?.errorBody ? { errorBody: last.errorBody } : {}),

@@ -40,7 +40,7 @@ export type DeployScope = { level: 'resourceGroup'; resourceGroup: string } | { 
  * ARM's tag rules: at most 50 tags, names of 1 to 512 characters without `<>%&\?/`, values of at most 256
  * (learn.microsoft.com "Use tags to organize your Azure resources", limitations).
  */
-const tagSchema = {
+export const tagSchema = {
   type: 'object',
   description: 'a YAML mapping of at most 50 tag names to text values, such as "environment: preview"',
   maxProperties: 50,

@@ -1,6 +1,7 @@
 import type { OpenAzure } from '@azpn/azure';
 import type { DeployConfig, DeployScope } from './config.js';
 import type { PreparedTemplate } from './template-source.js';
+import { deploymentsClient } from '@azpn/azure/clients/deployments';
 
 /** The deployment request: the template and parameters, Incremental; with the location at subscription scope. */
 export function deploymentBody(config: Pick<DeployConfig, 'scope' | 'location'>, prepared: PreparedTemplate) {
@@ -24,7 +25,7 @@ export function scopeLabel(scope: DeployScope, subscriptionId: string): string {
 
 /** ARM's validation of the deployment at its scope. */
 export function validateDeployment(azure: OpenAzure, config: DeployConfig, body: Body) {
-  const { deployments } = azure.clients.deployments;
+  const { deployments } = azure.client(deploymentsClient);
   return config.scope.level === 'resourceGroup'
     ? deployments.validate(config.scope.resourceGroup, config.deploymentName, body)
     : deployments.validateAtSubscriptionScope(config.deploymentName, { ...body, location: body.location! });
@@ -36,7 +37,7 @@ export function whatIfDeployment(
   config: Pick<DeployConfig, 'scope' | 'deploymentName'>,
   body: Body,
 ) {
-  const { deployments } = azure.clients.deployments;
+  const { deployments } = azure.client(deploymentsClient);
   return config.scope.level === 'resourceGroup'
     ? deployments.whatIf(config.scope.resourceGroup, config.deploymentName, body)
     : deployments.whatIfAtSubscriptionScope(config.deploymentName, { ...body, location: body.location! });
@@ -44,7 +45,7 @@ export function whatIfDeployment(
 
 /** Creates or updates the deployment at its scope (a long-running operation). */
 export function createDeployment(azure: OpenAzure, config: DeployConfig, body: Body) {
-  const { deployments } = azure.clients.deployments;
+  const { deployments } = azure.client(deploymentsClient);
   return config.scope.level === 'resourceGroup'
     ? deployments.createOrUpdate(config.scope.resourceGroup, config.deploymentName, body)
     : deployments.createOrUpdateAtSubscriptionScope(config.deploymentName, {
@@ -55,7 +56,7 @@ export function createDeployment(azure: OpenAzure, config: DeployConfig, body: B
 
 /** The deployment as ARM reports it, or undefined when it cannot be read. */
 export function readDeployment(azure: OpenAzure, resourceGroup: string | undefined, name: string) {
-  const { deployments } = azure.clients.deployments;
+  const { deployments } = azure.client(deploymentsClient);
   const read =
     resourceGroup === undefined
       ? deployments.getAtSubscriptionScope(name)

@@ -8,6 +8,7 @@ import {
 } from '@azpn/azure';
 import type { DeployConfig } from './config.js';
 import { readDeployment, scopeLabel } from './deployment-calls.js';
+import { deploymentsClient } from '@azpn/azure/clients/deployments';
 
 /** A deployment by where ARM keeps it: its resource group (none at subscription scope) and its name. */
 export interface DeploymentAddress {
@@ -40,7 +41,7 @@ async function rootFailures(
   depth = 0,
 ): Promise<FailedOperation[]> {
   const failed = await failedDeploymentOperations(
-    azure.clients.deployments,
+    azure.client(deploymentsClient),
     address.resourceGroup,
     address.name,
   );
@@ -125,7 +126,7 @@ export async function explainRefusedTemplate(
     Partial<Pick<DeployConfig, 'stack'>>,
   platform: Platform,
 ): Promise<unknown> {
-  const last = azure.clients.lastResponse();
+  const last = azure.lastResponse();
   const errorBody = last?.errorBody;
   const body = errorBody ?? (error as { response?: { bodyAsText?: string } }).response?.bodyAsText;
   const tree = armErrorTreeLines(body);

@@ -1,4 +1,5 @@
 import { createGitHubPlatform } from '@azpn/core/github';
 import { run } from './run.js';
 
-await run(createGitHubPlatform());
+/** The main step on GitHub; dist/github/index.js runs it. */
+export const main = () => run(createGitHubPlatform());

@@ -1,5 +1,4 @@
-import { parse } from 'yaml';
-import { quoteValue } from '@azpn/core';
+import { parseYamlText, quoteValue } from '@azpn/core';
 
 /**
  * Inline parameter values by name. A map, not an object: a name such as `__proto__` must stay a name (and be
@@ -49,7 +48,7 @@ export function parseParameterOverrides(text: string | undefined): ParameterOver
   if (/^[^:]*=/.test(first)) return fromLines(text);
   let value: unknown;
   try {
-    value = parse(text);
+    value = parseYamlText(text);
   } catch (error) {
     throw new OverrideSyntaxError(`it is not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }

@@ -1,11 +1,13 @@
 import { UserFacingError, type Platform } from '@azpn/core';
 import type { OpenAzure } from '@azpn/azure';
 import type { DeployConfig } from './config.js';
+import { resourcesClient } from '@azpn/azure/clients/resources';
 
 /** The group's location, or undefined when it does not exist. Reads only. */
 export async function findResourceGroup(azure: OpenAzure, name: string): Promise<string | undefined> {
-  const group = await azure.clients.resources.resourceGroups
-    .get(name)
+  const group = await azure
+    .client(resourcesClient)
+    .resourceGroups.get(name)
     .catch((error: { statusCode?: number }) => {
       if (error.statusCode === 404) return undefined;
       throw error;
@@ -24,7 +26,7 @@ export async function createResourceGroup(
       `The resource group ${config.resourceGroup} does not exist and input location is not set: set location so it can be created.`,
     );
   }
-  await azure.clients.resources.resourceGroups.createOrUpdate(config.resourceGroup, {
+  await azure.client(resourcesClient).resourceGroups.createOrUpdate(config.resourceGroup, {
     location: config.location,
     tags: config.tags,
   });

@@ -2,6 +2,7 @@ import type { DeploymentStack, OpenAzure } from '@azpn/azure';
 import type { DeployConfig, DeployScope } from './config.js';
 import type { StackSettings } from './stack-settings.js';
 import type { PreparedTemplate } from './template-source.js';
+import { deploymentStacksClient } from '@azpn/azure/clients/deployment-stacks';
 
 /** How often the stack's operation status is read (the stacks service sends no Retry-After to go by). */
 const stackPolling = { updateIntervalInMs: 1000 };
@@ -31,7 +32,7 @@ export async function readStack(
   scope: DeployScope,
   name: string,
 ): Promise<DeploymentStack | undefined> {
-  const { deploymentStacks } = azure.clients.deploymentStacks;
+  const { deploymentStacks } = azure.client(deploymentStacksClient);
   const read =
     scope.level === 'resourceGroup'
       ? deploymentStacks.getAtResourceGroup(scope.resourceGroup, name)
@@ -44,7 +45,7 @@ export async function readStack(
 
 /** The stacks service's validation of the stack (template, parameters and settings) at its scope. */
 export function validateStack(azure: OpenAzure, scope: DeployScope, name: string, body: DeploymentStack) {
-  const { deploymentStacks } = azure.clients.deploymentStacks;
+  const { deploymentStacks } = azure.client(deploymentStacksClient);
   return scope.level === 'resourceGroup'
     ? deploymentStacks.beginValidateStackAtResourceGroupAndWait(scope.resourceGroup, name, body, stackPolling)
     : deploymentStacks.beginValidateStackAtSubscriptionAndWait(name, body, stackPolling);
@@ -52,7 +53,7 @@ export function validateStack(azure: OpenAzure, scope: DeployScope, name: string
 
 /** Starts creating or updating the stack at its scope: a poller to wait on. */
 export function startStackWrite(azure: OpenAzure, scope: DeployScope, name: string, body: DeploymentStack) {
-  const { deploymentStacks } = azure.clients.deploymentStacks;
+  const { deploymentStacks } = azure.client(deploymentStacksClient);
   return scope.level === 'resourceGroup'
     ? deploymentStacks.beginCreateOrUpdateAtResourceGroup(scope.resourceGroup, name, body, stackPolling)
     : deploymentStacks.beginCreateOrUpdateAtSubscription(name, body, stackPolling);
@@ -71,7 +72,7 @@ export function startStackDelete(
   name: string,
   options: StackDeleteOptions,
 ) {
-  const { deploymentStacks } = azure.clients.deploymentStacks;
+  const { deploymentStacks } = azure.client(deploymentStacksClient);
   const query = {
     ...stackPolling,
     unmanageActionResources: options.actionOnUnmanage.resources,

@@ -1,6 +1,7 @@
 import type { OpenAzure } from '@azpn/azure';
 import type { ResourceChange } from '@azpn/whatif';
 import type { TopologyResource } from './topology.js';
+import { resourcesClient } from '@azpn/azure/clients/resources';
 
 const isExpression = (value: unknown) =>
   typeof value === 'string' && value.startsWith('[') && value.endsWith(']') && !value.startsWith('[[');
@@ -33,8 +34,9 @@ export async function topologyBodies(
       if (predicted && !holdsUnevaluatedReference(predicted))
         return { id: change.resourceId, body: predicted };
       if (!apiVersion) return undefined;
-      const body = await azure.clients.resources.resources
-        .getById(change.resourceId, apiVersion)
+      const body = await azure
+        .client(resourcesClient)
+        .resources.getById(change.resourceId, apiVersion)
         .catch(() => undefined);
       return body === undefined
         ? undefined

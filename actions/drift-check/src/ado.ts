@@ -2,5 +2,8 @@ import { createAzureDevOpsPlatform } from '@azpn/core/ado';
 import { azureDevOpsSettings } from './platform-settings.js';
 import { run } from './run.js';
 
-const platform = createAzureDevOpsPlatform();
-await run(platform, azureDevOpsSettings(platform, process.env));
+/** The main step on Azure DevOps; dist/ado/index.js runs it. */
+export const main = () => {
+  const platform = createAzureDevOpsPlatform();
+  return run(platform, azureDevOpsSettings(platform, process.env));
+};

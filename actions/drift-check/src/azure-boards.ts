@@ -1,4 +1,3 @@
-import * as azdev from 'azure-devops-node-api';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi.js';
 import type { JsonPatchOperation } from 'azure-devops-node-api/interfaces/common/VSSInterfaces.js';
 import { UserFacingError } from '@azpn/core';
@@ -55,10 +54,10 @@ export class AzureBoards implements DriftTracker {
   constructor(private readonly options: AzureBoardsOptions) {}
 
   private tracking(): Promise<IWorkItemTrackingApi> {
-    this.api ??= new azdev.WebApi(
-      this.options.collectionUri,
-      azdev.getBearerHandler(this.options.token),
-    ).getWorkItemTrackingApi();
+    // Loaded on the first call: the client's module set-up costs milliseconds of every start.
+    this.api ??= import('azure-devops-node-api').then(({ WebApi, getBearerHandler }) =>
+      new WebApi(this.options.collectionUri, getBearerHandler(this.options.token)).getWorkItemTrackingApi(),
+    );
     return this.api;
   }
 

@@ -1,4 +1,4 @@
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import { UserFacingError } from '@azpn/core';
 import { readDriftMarker, type DriftNotice, type DriftTracker, type TrackedDrift } from './drift-tracker.js';
 
@@ -33,19 +33,22 @@ function permissionError(error: unknown, doing: string): unknown {
 export class GitHubIssues implements DriftTracker {
   readonly noun = 'issue';
   readonly format = 'markdown' as const;
-  private readonly octokit: Octokit;
+  private client: Promise<Octokit> | undefined;
   private openIssues: Promise<(TrackedDrift & { environment: string })[]> | undefined;
   private readonly owner: string;
   private readonly repo: string;
 
   constructor(private readonly options: GitHubIssuesOptions) {
-    this.octokit = getOctokit(options.token, { baseUrl: options.apiUrl.replace(/\/+$/, '') });
     [this.owner, this.repo] = options.repository.split('/') as [string, string];
   }
 
-  private async call<T>(doing: string, request: () => Promise<T>): Promise<T> {
+  private async call<T>(doing: string, request: (octokit: Octokit) => Promise<T>): Promise<T> {
     try {
-      return await request();
+      // Loaded on the first call: @actions/github and its undici cost milliseconds of every start.
+      this.client ??= import('@actions/github').then(({ getOctokit }) =>
+        getOctokit(this.options.token, { baseUrl: this.options.apiUrl.replace(/\/+$/, '') }),
+      );
+      return await request(await this.client);
     } catch (error) {
       throw permissionError(error, doing);
     }
@@ -53,8 +56,8 @@ export class GitHubIssues implements DriftTracker {
 
   /** Every open issue with the label and a marker, listed once (paginated). */
   private listOpen(): Promise<(TrackedDrift & { environment: string })[]> {
-    this.openIssues ??= this.call('read issues', async () => {
-      const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+    this.openIssues ??= this.call('read issues', async (octokit) => {
+      const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
         owner: this.owner,
         repo: this.repo,
         labels: this.options.label,
@@ -75,14 +78,14 @@ export class GitHubIssues implements DriftTracker {
   }
 
   /** Creates the label when the repository does not have it yet, so the issue can carry it. */
-  private async ensureLabel(): Promise<void> {
+  private async ensureLabel(octokit: Octokit): Promise<void> {
     const repository = { owner: this.owner, repo: this.repo };
     try {
-      await this.octokit.rest.issues.getLabel({ ...repository, name: this.options.label });
+      await octokit.rest.issues.getLabel({ ...repository, name: this.options.label });
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
       // Environments checked in parallel may race to create it: GitHub's 422 then says it exists.
-      await this.octokit.rest.issues
+      await octokit.rest.issues
         .createLabel({
           ...repository,
           name: this.options.label,
@@ -96,9 +99,9 @@ export class GitHubIssues implements DriftTracker {
   }
 
   async open(notice: DriftNotice): Promise<{ id: number; url: string }> {
-    return this.call('create issues', async () => {
-      await this.ensureLabel();
-      const { data } = await this.octokit.rest.issues.create({
+    return this.call('create issues', async (octokit) => {
+      await this.ensureLabel(octokit);
+      const { data } = await octokit.rest.issues.create({
         owner: this.owner,
         repo: this.repo,
         title: notice.title,
@@ -111,17 +114,17 @@ export class GitHubIssues implements DriftTracker {
 
   async update(id: number, notice: DriftNotice, comment: string): Promise<void> {
     const issue = { owner: this.owner, repo: this.repo, issue_number: id };
-    await this.call('update issues', async () => {
-      await this.octokit.rest.issues.update({ ...issue, title: notice.title, body: notice.body });
-      await this.octokit.rest.issues.createComment({ ...issue, body: comment });
+    await this.call('update issues', async (octokit) => {
+      await octokit.rest.issues.update({ ...issue, title: notice.title, body: notice.body });
+      await octokit.rest.issues.createComment({ ...issue, body: comment });
     });
   }
 
   async close(id: number, comment: string): Promise<void> {
     const issue = { owner: this.owner, repo: this.repo, issue_number: id };
-    await this.call('close issues', async () => {
-      await this.octokit.rest.issues.createComment({ ...issue, body: comment });
-      await this.octokit.rest.issues.update({ ...issue, state: 'closed', state_reason: 'completed' });
+    await this.call('close issues', async (octokit) => {
+      await octokit.rest.issues.createComment({ ...issue, body: comment });
+      await octokit.rest.issues.update({ ...issue, state: 'closed', state_reason: 'completed' });
     });
   }
 }

@@ -176,7 +176,7 @@ export async function run(platform: Platform, settings: TrackerSettings): Promis
           `Drift found in ${drifted.join(', ')} and fail-on-drift is true: see the ${tracker.noun}s linked in the job summary.`,
         );
     } catch (error) {
-      const last = azure?.clients.lastResponse();
+      const last = azure?.lastResponse();
       throw toUserFacingError(error, {
         ...(last?.correlationId ? { correlationId: last.correlationId } : {}),
         ...(last?.errorBody ? { errorBody: last.errorBody } : {}),

@@ -1,6 +1,8 @@
 import { UserFacingError } from '@azpn/core';
 import type { DriftConfig } from './config.js';
+import { AzureBoards } from './azure-boards.js';
 import type { DriftTracker } from './drift-tracker.js';
+import { GitHubIssues } from './github-issues.js';
 
 /** What a GitHub runner tells the step about where issues live (its entry shell gathers it). */
 export interface GitHubSettings {
@@ -29,8 +31,8 @@ export interface AzureDevOpsSettings {
 export type TrackerSettings = GitHubSettings | AzureDevOpsSettings;
 
 /**
- * The tracker and the link to this run, or one sentence saying what is missing, before any call. Each platform's
- * client is loaded only where it runs, so neither bundle carries the other's.
+ * The tracker and the link to this run, or one sentence saying what is missing, before any call. Each tracker
+ * loads its platform's client on its first call (and a bundle carries only its own platform's client).
  */
 export async function openTracker(
   settings: TrackerSettings,
@@ -46,7 +48,6 @@ export async function openTracker(
       throw new UserFacingError(
         'GITHUB_API_URL or GITHUB_REPOSITORY is not set: run drift-check in a GitHub Actions job, which sets both.',
       );
-    const { GitHubIssues } = await import('./github-issues.js');
     const tracker = new GitHubIssues({ token, apiUrl, repository, label: config.label });
     return {
       tracker,
@@ -62,7 +63,6 @@ export async function openTracker(
     throw new UserFacingError(
       'System.CollectionUri or System.TeamProject is not set: run drift-check in an Azure Pipelines job, which sets both.',
     );
-  const { AzureBoards } = await import('./azure-boards.js');
   const tracker = new AzureBoards({
     collectionUri,
     project,

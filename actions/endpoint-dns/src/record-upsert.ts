@@ -1,5 +1,6 @@
 import type { OpenAzure } from '@azpn/azure';
 import type { ResourceReference } from './config.js';
+import { privateDnsClient } from '@azpn/azure/clients/private-dns';
 
 /** What one record ended as. */
 export interface RecordOutcome {
@@ -33,7 +34,7 @@ export async function upsertARecord(
   addresses: readonly string[],
   options: { ttl: number; prune: boolean; pause: (ms: number) => Promise<void> },
 ): Promise<RecordOutcome> {
-  const sets = azure.clientsFor(zone.subscriptionId).privateDns.recordSets;
+  const sets = azure.client(privateDnsClient, zone.subscriptionId).recordSets;
   for (let attempt = 1; ; attempt++) {
     const current = await sets.get(zone.resourceGroup, zone.name, 'A', name).catch((error: unknown) => {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;

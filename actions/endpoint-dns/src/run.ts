@@ -11,6 +11,7 @@ import { openAzure, toUserFacingError } from '@azpn/azure';
 import { readEndpointDnsConfig } from './config.js';
 import { endpointAddresses } from './endpoint-addresses.js';
 import { upsertARecord, type RecordOutcome } from './record-upsert.js';
+import { privateDnsClient } from '@azpn/azure/clients/private-dns';
 
 /** The main step: the endpoint's addresses → the zone's A records, etag-safe, writing nothing when current. */
 export async function run(platform: Platform): Promise<void> {
@@ -22,8 +23,8 @@ export async function run(platform: Platform): Promise<void> {
       const addresses = await endpointAddresses(azure, config.endpoint);
       progress(`private endpoint ${config.endpoint.name}: ${addresses.join(', ')}`);
       await azure
-        .clientsFor(config.zone.subscriptionId)
-        .privateDns.privateZones.get(config.zone.resourceGroup, config.zone.name)
+        .client(privateDnsClient, config.zone.subscriptionId)
+        .privateZones.get(config.zone.resourceGroup, config.zone.name)
         .catch((error: unknown) => {
           if ((error as { statusCode?: number }).statusCode === 404) {
             throw new UserFacingError(

@@ -6,6 +6,7 @@ import {
   resourceNameProblem,
   type OpenAzure,
 } from '@azpn/azure';
+import { containerInstancesClient } from '@azpn/azure/clients/container-instances';
 
 /** A container group used as a jump box. */
 export interface JumpBox {
@@ -20,7 +21,7 @@ export interface JumpBox {
 
 /** The container instance client for the subscription `box` lives in, which need not be the connection's. */
 export function containerInstancesFor(azure: OpenAzure, box: JumpBox): ContainerInstanceManagementClient {
-  return azure.clientsFor(box.subscriptionId).containerInstances;
+  return azure.client(containerInstancesClient, box.subscriptionId);
 }
 
 const groupType = 'Microsoft.ContainerInstance/containerGroups';

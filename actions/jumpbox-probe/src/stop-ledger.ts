@@ -53,7 +53,7 @@ export class StopLedger {
 }
 
 /** What `started-groups` holds: the probe run's JSON list, as its `started-groups` output wrote it. */
-const startedGroupsSchema = {
+export const startedGroupsSchema = {
   type: 'array',
   description:
     'the started-groups output of the probe run, a JSON list such as [{"id": "/subscriptions/…", "startedAt": 1700000000000}]',

@@ -9,6 +9,7 @@ import { openCodeHost, postPreviewComment } from './code-host.js';
 import { announceTarget } from './deploy-preview.js';
 import { destroyedComment, targetFacts } from './preview-comment.js';
 import { findGroup, refuseForeignGroup } from './preview-group.js';
+import { resourcesClient } from '@azpn/azure/clients/resources';
 
 type DestroyMode = Extract<PreviewConfig, { mode: 'destroy' }>;
 
@@ -25,7 +26,7 @@ async function deleteOwnGroup(platform: Platform, config: DestroyMode): Promise<
       return false;
     }
     refuseForeignGroup(group, config.host.repository, target, 'deleted');
-    const poller = await azure.clients.resources.resourceGroups.beginDelete(target.resourceGroup);
+    const poller = await azure.client(resourcesClient).resourceGroups.beginDelete(target.resourceGroup);
     await pollWithProgress(poller, `delete ${target.resourceGroup}`, platform);
     return true;
   } catch (error) {

@@ -3,13 +3,17 @@ import type { OpenAzure } from '@azpn/azure';
 import type { ResourceGroup } from '@azure/arm-resources';
 import type { PreviewTarget } from './config.js';
 import { belongsTo, deployTags, readPreviewTags, type PreviewTags } from './preview-tags.js';
+import { resourcesClient } from '@azpn/azure/clients/resources';
 
 /** The resource group, or undefined when it does not exist. */
 export async function findGroup(azure: OpenAzure, name: string): Promise<ResourceGroup | undefined> {
-  return azure.clients.resources.resourceGroups.get(name).catch((error: { statusCode?: number }) => {
-    if (error.statusCode === 404) return undefined;
-    throw error;
-  });
+  return azure
+    .client(resourcesClient)
+    .resourceGroups.get(name)
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode === 404) return undefined;
+      throw error;
+    });
 }
 
 /** What a group's tags say it is, for the sentence that refuses to touch it. */
@@ -42,7 +46,7 @@ export async function preparePreviewGroup(
   preview: { target: PreviewTarget; repository: string; location?: string; ttlMs: number; now: Date },
 ): Promise<Record<string, string>> {
   const { target, repository } = preview;
-  const groups = azure.clients.resources.resourceGroups;
+  const groups = azure.client(resourcesClient).resourceGroups;
   const existing = await findGroup(azure, target.resourceGroup);
   if (existing) refuseForeignGroup(existing, repository, target, 'deployed');
   const tags = deployTags(existing?.tags, {

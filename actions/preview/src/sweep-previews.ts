@@ -10,6 +10,7 @@ import type { PreviewConfig } from './config.js';
 import { openCodeHost } from './code-host.js';
 import { previewTagNames } from './preview-tags.js';
 import { decideGroup, type SweepDecision } from './sweep-decision.js';
+import { resourcesClient } from '@azpn/azure/clients/resources';
 
 type SweepMode = Extract<PreviewConfig, { mode: 'sweep' }>;
 
@@ -20,7 +21,7 @@ function repositoryFilter(repository: string): string {
 
 async function listPreviewGroups(azure: OpenAzure, repository: string) {
   const groups = [];
-  for await (const group of azure.clients.resources.resourceGroups.list({
+  for await (const group of azure.client(resourcesClient).resourceGroups.list({
     filter: repositoryFilter(repository),
   }))
     groups.push({ name: group.name ?? '', tags: group.tags ?? {} });
@@ -46,7 +47,7 @@ async function decideAll(
 async function deleteGroups(platform: Platform, azure: OpenAzure, names: string[]): Promise<void> {
   await Promise.all(
     names.map(async (name) => {
-      const poller = await azure.clients.resources.resourceGroups.beginDelete(name);
+      const poller = await azure.client(resourcesClient).resourceGroups.beginDelete(name);
       await pollWithProgress(poller, `delete ${name}`, platform);
     }),
   );

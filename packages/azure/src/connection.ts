@@ -1,5 +1,5 @@
 import { input, InputError, parseInputs, type Platform } from '@azpn/core';
-import { createArmClients, type ArmClients } from './clients.js';
+import { createArmConnection, type ArmConnection } from './clients.js';
 import { checkCloudInput, resolveCloud, type CloudDefinition } from './cloud.js';
 import type { AutomaticCredentialKind, CredentialConfig, SelectedCredential } from './credentials.js';
 import { createCredential, credentialConfigFromServiceConnection } from './credentials.js';
@@ -108,24 +108,19 @@ export function readAzureConnection(platform: Platform): AzureConnection {
   return { cloud: raw.cloud ?? 'AzureCloud', credential, subscriptionId: subscription };
 }
 
-/** An open connection: the resolved cloud, the way it signs in, and the clients built for it. */
-export interface OpenAzure {
+/**
+ * An open connection: the resolved cloud, the way it signs in, and its clients, each built on first use by the
+ * factory that `@azpn/azure/clients/…` exports (`azure.client(deploymentsClient)`, or with a subscription id
+ * for a resource another subscription holds).
+ */
+export interface OpenAzure extends ArmConnection {
   cloud: CloudDefinition;
   credentialKind: SelectedCredential['kind'];
-  /** The clients for the connection's subscription. */
-  clients: ArmClients;
-  subscriptionId: string;
-  /**
-   * The clients for `subscriptionId`, signed in the same way: a resource named by id is read and written in the
-   * subscription its id names, which need not be the connection's. Built once per subscription (any case);
-   * the connection's own subscription answers `clients`.
-   */
-  clientsFor(subscriptionId: string): ArmClients;
 }
 
 /**
- * Resolves the cloud, builds the credential and the clients for `connection`, and logs which cloud and sign-in
- * were chosen (never a secret). No token is requested until the first call.
+ * Resolves the cloud, builds the credential for `connection`, and logs which cloud and sign-in were chosen (never
+ * a secret). No client is built and no token requested until the first call.
  */
 export async function openAzure(platform: Platform, connection: AzureConnection): Promise<OpenAzure> {
   const cloud = await resolveCloud(connection.cloud);
@@ -133,14 +128,6 @@ export async function openAzure(platform: Platform, connection: AzureConnection)
   platform.log.info(
     `Azure: cloud ${cloud.name} (${cloud.resourceManager}), sign-in ${kind}, subscription ${connection.subscriptionId}`,
   );
-  const clients = createArmClients(cloud, credential, connection.subscriptionId, { log: platform.log });
-  const bySubscription = new Map([[connection.subscriptionId.toLowerCase(), clients]]);
-  const clientsFor = (subscriptionId: string): ArmClients => {
-    const key = subscriptionId.toLowerCase();
-    const built =
-      bySubscription.get(key) ?? createArmClients(cloud, credential, subscriptionId, { log: platform.log });
-    bySubscription.set(key, built);
-    return built;
-  };
-  return { cloud, credentialKind: kind, clients, subscriptionId: connection.subscriptionId, clientsFor };
+  const arm = createArmConnection(cloud, credential, connection.subscriptionId, { log: platform.log });
+  return { ...arm, cloud, credentialKind: kind };
 }

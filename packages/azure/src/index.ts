@@ -1,6 +1,8 @@
 /**
  * `@azpn/azure`: the one place the suite talks to Azure from. It resolves the cloud, builds the credential,
- * builds the SDK clients, waits on long-running operations and turns Azure's errors into sentences.
+ * builds the SDK clients, waits on long-running operations and turns Azure's errors into sentences. The clients'
+ * factories are not exported here but each from its own module, `@azpn/azure/clients/<name>`, so that a bundle
+ * carries only the SDK packages it calls.
  */
 export {
   checkCloudInput,
@@ -18,8 +20,16 @@ export {
   githubTokenAudience,
 } from './credentials.js';
 export type { AutomaticCredentialKind, CredentialConfig, SelectedCredential } from './credentials.js';
-export { createArmClients, userAgentPrefix } from './clients.js';
-export type { ArmClientOptions, ArmClients, ArmExchange } from './clients.js';
+export { createArmConnection, userAgentPrefix } from './clients.js';
+export type {
+  ArmClientFactory,
+  ArmClientOptions,
+  ArmClientSettings,
+  ArmConnection,
+  ArmExchange,
+  ClassicClientOptions,
+  ModularClientOptions,
+} from './clients.js';
 export type { DeploymentStack, ManagedResourceReference } from '@azure/arm-resourcesdeploymentstacks';
 export {
   armErrorCauses,

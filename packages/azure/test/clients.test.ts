@@ -3,13 +3,18 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { readFileSync } from 'node:fs';
 import {
   azpnVersion,
-  createArmClients,
+  createArmConnection,
   describeAzureError,
   failedDeploymentOperations,
   pollWithProgress,
   resourceManagerScope,
 } from '../src/index.js';
 import type { CloudDefinition } from '../src/index.js';
+import { containerInstancesClient } from '../src/clients/container-instances.js';
+import { deploymentsClient } from '../src/clients/deployments.js';
+import { networkClient } from '../src/clients/network.js';
+import { privateDnsClient } from '../src/clients/private-dns.js';
+import { resourcesClient } from '../src/clients/resources.js';
 import { recordingLogger, startTestServer } from './support/server.js';
 import type { Answer, SeenRequest, TestServer } from './support/server.js';
 import { makeTestTls } from './support/tls.js';
@@ -55,19 +60,19 @@ afterAll(async () => {
   tls.remove();
 });
 
-describe('createArmClients', () => {
+describe('createArmConnection', () => {
   it('points every client at the cloud with its audience and the azpn user agent', async () => {
     const credential = recordingCredential();
-    const clients = createArmClients(cloud, credential, subscription, { log: recordingLogger() });
+    const clients = createArmConnection(cloud, credential, subscription, { log: recordingLogger() });
     route = (r) => ({
       status: 200,
       json: { id: r.path, name: r.path.split('/').pop(), location: 'westeurope', properties: {} },
     });
-    const group = await clients.resources.resourceGroups.get('rg-net');
-    await clients.network.virtualNetworks.get('rg-net', 'hub');
-    await clients.privateDns.privateZones.get('rg-net', 'privatelink.blob.core.windows.net');
-    await clients.containerInstances.containerGroups.get('rg-net', 'jump');
-    await clients.deployments.deployments.get('rg-net', 'fwd');
+    const group = await clients.client(resourcesClient).resourceGroups.get('rg-net');
+    await clients.client(networkClient).virtualNetworks.get('rg-net', 'hub');
+    await clients.client(privateDnsClient).privateZones.get('rg-net', 'privatelink.blob.core.windows.net');
+    await clients.client(containerInstancesClient).containerGroups.get('rg-net', 'jump');
+    await clients.client(deploymentsClient).deployments.get('rg-net', 'fwd');
     expect(group.name).toBe('rg-net');
     const paths = server.seen.slice(-5).map((r) => r.path.toLowerCase());
     expect(paths).toEqual([
@@ -93,7 +98,7 @@ describe('createArmClients', () => {
 
   it('turns an ARM error into a sentence with the correlation id, logging bodies only at debug', async () => {
     const log = recordingLogger();
-    const clients = createArmClients(cloud, recordingCredential(), subscription, { log });
+    const clients = createArmConnection(cloud, recordingCredential(), subscription, { log });
     route = () => ({
       status: 403,
       headers: { 'x-ms-correlation-request-id': '2d4f6a8c-1111-4222-8333-944455556666' },
@@ -104,8 +109,9 @@ describe('createArmClients', () => {
         },
       },
     });
-    const error = await clients.resources.resourceGroups
-      .createOrUpdate('rg-new', { location: 'westeurope', tags: { owner: 'net-team-marker' } })
+    const error = await clients
+      .client(resourcesClient)
+      .resourceGroups.createOrUpdate('rg-new', { location: 'westeurope', tags: { owner: 'net-team-marker' } })
       .then(
         () => undefined,
         (e: unknown) => e,
@@ -132,13 +138,16 @@ describe('createArmClients', () => {
 
   it('names the host whose certificate is not trusted when the cloud carries no CA', async () => {
     const { ca: _ca, ...untrusting } = cloud;
-    const clients = createArmClients(untrusting, recordingCredential(), subscription, {
+    const clients = createArmConnection(untrusting, recordingCredential(), subscription, {
       log: recordingLogger(),
     });
-    const error = await clients.resources.resourceGroups.get('rg-net').then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await clients
+      .client(resourcesClient)
+      .resourceGroups.get('rg-net')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const d = describeAzureError(error);
     expect(d.sentence).toBe(
       `The TLS certificate of ${new URL(server.origin).host} is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE): make the runner trust the cloud's CA (NODE_EXTRA_CA_CERTS) or check for an intercepting proxy.`,
@@ -147,7 +156,7 @@ describe('createArmClients', () => {
 
   it('honours Retry-After on a 429 and then succeeds', async () => {
     const log = recordingLogger();
-    const clients = createArmClients(cloud, recordingCredential(), subscription, { log });
+    const clients = createArmConnection(cloud, recordingCredential(), subscription, { log });
     let calls = 0;
     route = () =>
       ++calls === 1
@@ -157,7 +166,7 @@ describe('createArmClients', () => {
             json: { error: { code: 'SubscriptionRequestsThrottled', message: 'slow down' } },
           }
         : { status: 200, json: { id: `${rgPath}/rg-net`, name: 'rg-net', location: 'westeurope' } };
-    const group = await clients.resources.resourceGroups.get('rg-net');
+    const group = await clients.client(resourcesClient).resourceGroups.get('rg-net');
     expect(group.name).toBe('rg-net');
     const [first, second] = server.seen.slice(-2);
     expect(calls).toBe(2);
@@ -172,7 +181,7 @@ describe('createArmClients', () => {
 describe('long-running deployments and their operations', () => {
   it('logs progress lines with elapsed platform time while a deployment runs', async () => {
     const log = recordingLogger();
-    const clients = createArmClients(cloud, recordingCredential(), subscription, { log });
+    const clients = createArmConnection(cloud, recordingCredential(), subscription, { log });
     const statuses = ['Running', 'Running', 'Succeeded'];
     route = (r) => {
       if (r.method === 'PUT') {
@@ -200,12 +209,14 @@ describe('long-running deployments and their operations', () => {
     };
     let clock = 0;
     const platform = { log, now: () => (clock += 12_000) };
-    const poller = clients.deployments.deployments.createOrUpdate(
-      'rg-net',
-      'fwd',
-      { properties: { mode: 'Incremental', template: {} } },
-      { updateIntervalInMs: 5 },
-    );
+    const poller = clients
+      .client(deploymentsClient)
+      .deployments.createOrUpdate(
+        'rg-net',
+        'fwd',
+        { properties: { mode: 'Incremental', template: {} } },
+        { updateIntervalInMs: 5 },
+      );
     const result = await pollWithProgress(poller, 'deployment fwd', platform, 30_000);
     expect(result.properties?.outputs).toEqual({ ip: { type: 'String', value: '10.0.0.4' } });
     const progress = log.lines.filter((l) => l.level === 'info').map((l) => l.message);
@@ -217,7 +228,7 @@ describe('long-running deployments and their operations', () => {
 
   it('spaces status reads out with a backoff when asked, and still answers the result', async () => {
     const log = recordingLogger();
-    const clients = createArmClients(cloud, recordingCredential(), subscription, { log });
+    const clients = createArmConnection(cloud, recordingCredential(), subscription, { log });
     const statuses = ['Running', 'Running', 'Running', 'Running', 'Succeeded'];
     route = (r) => {
       if (r.method === 'PUT') {
@@ -239,12 +250,14 @@ describe('long-running deployments and their operations', () => {
         },
       };
     };
-    const poller = clients.deployments.deployments.createOrUpdate(
-      'rg-net',
-      'fwd',
-      { properties: { mode: 'Incremental', template: {} } },
-      { updateIntervalInMs: 5 },
-    );
+    const poller = clients
+      .client(deploymentsClient)
+      .deployments.createOrUpdate(
+        'rg-net',
+        'fwd',
+        { properties: { mode: 'Incremental', template: {} } },
+        { updateIntervalInMs: 5 },
+      );
     const started = server.seen.length;
     const result = await pollWithProgress(poller, 'deployment fwd', { log, now: () => 0 }, 30_000, {
       firstMs: 40,
@@ -264,7 +277,7 @@ describe('long-running deployments and their operations', () => {
 
   it("reads a failed deployment from the poller error, with the last poll's correlation id", async () => {
     const log = recordingLogger();
-    const clients = createArmClients(cloud, recordingCredential(), subscription, { log });
+    const clients = createArmConnection(cloud, recordingCredential(), subscription, { log });
     const correlation = { 'x-ms-correlation-request-id': '0e1d2c3b-4a59-4687-9a0b-c1d2e3f40516' };
     route = (r) => {
       if (r.method === 'PUT') {
@@ -299,12 +312,14 @@ describe('long-running deployments and their operations', () => {
       };
     };
     let clock = 0;
-    const poller = clients.deployments.deployments.createOrUpdate(
-      'rg-net',
-      'fwd',
-      { properties: { mode: 'Incremental', template: {} } },
-      { updateIntervalInMs: 5 },
-    );
+    const poller = clients
+      .client(deploymentsClient)
+      .deployments.createOrUpdate(
+        'rg-net',
+        'fwd',
+        { properties: { mode: 'Incremental', template: {} } },
+        { updateIntervalInMs: 5 },
+      );
     const error = await pollWithProgress(poller, 'deployment fwd', { log, now: () => (clock += 1000) }).then(
       () => undefined,
       (e: unknown) => e,
@@ -320,7 +335,9 @@ describe('long-running deployments and their operations', () => {
   });
 
   it('lists the failed operations across pages with the provider error opened', async () => {
-    const clients = createArmClients(cloud, recordingCredential(), subscription, { log: recordingLogger() });
+    const clients = createArmConnection(cloud, recordingCredential(), subscription, {
+      log: recordingLogger(),
+    });
     // The SDK lists operations on ARM's older path, without providers/Microsoft.Resources.
     const operations = `/subscriptions/${subscription}/resourcegroups/rg-net/deployments/fwd/operations`;
     const op = (id: string, state: string, extra: object = {}) => ({
@@ -367,7 +384,7 @@ describe('long-running deployments and their operations', () => {
         },
       };
     };
-    const failed = await failedDeploymentOperations(clients.deployments, 'rg-net', 'fwd');
+    const failed = await failedDeploymentOperations(clients.client(deploymentsClient), 'rg-net', 'fwd');
     expect(failed).toEqual([
       {
         operationId: 'B2',

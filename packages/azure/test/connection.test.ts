@@ -2,6 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { InputError } from '@azpn/core';
 import { createMemoryPlatform } from '@azpn/core/memory';
 import { openAzure, readAzureConnection } from '../src/index.js';
+import { networkClient } from '../src/clients/network.js';
+import { privateDnsClient } from '../src/clients/private-dns.js';
+import { resourcesClient } from '../src/clients/resources.js';
 
 const tenant = '11111111-2222-3333-4444-555555555555';
 const client = '66666666-7777-8888-9999-000000000000';
@@ -149,7 +152,7 @@ describe('readAzureConnection guidance', () => {
 });
 
 describe('openAzure', () => {
-  it('answers clients for another subscription, signed in the same way, built once per subscription', async () => {
+  it('builds each client once per subscription, signed in the same way, on first use', async () => {
     const other = '0f0f0f0f-1111-2222-3333-444444444444';
     const { platform } = createMemoryPlatform();
     const azure = await openAzure(platform, {
@@ -157,17 +160,18 @@ describe('openAzure', () => {
       subscriptionId: subscription,
       credential: { kind: 'client-secret', tenantId: tenant, clientId: client, clientSecret: 'not-used' },
     });
-    expect(azure.clientsFor(subscription.toUpperCase())).toBe(azure.clients);
-    const elsewhere = azure.clientsFor(other);
-    expect(elsewhere).not.toBe(azure.clients);
-    expect(azure.clientsFor(other.toUpperCase())).toBe(elsewhere);
+    const network = azure.client(networkClient);
+    expect(network.subscriptionId).toBe(subscription);
+    expect(azure.client(networkClient, subscription.toUpperCase())).toBe(network);
+    const elsewhere = azure.client(networkClient, other);
+    expect(elsewhere).not.toBe(network);
+    expect(azure.client(networkClient, other.toUpperCase())).toBe(elsewhere);
     for (const sdk of [
-      elsewhere.network,
-      elsewhere.privateDns,
-      elsewhere.containerInstances,
-      elsewhere.resources,
+      elsewhere,
+      azure.client(privateDnsClient, other),
+      azure.client(resourcesClient, other),
     ])
       expect(sdk.subscriptionId).toBe(other);
-    expect(azure.clients.network.subscriptionId).toBe(subscription);
+    expect(azure.client(privateDnsClient)).not.toBe(azure.client(privateDnsClient, other));
   });
 });

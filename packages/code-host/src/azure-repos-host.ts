@@ -3,7 +3,6 @@
  * token. A sticky comment is a thread whose first comment carries the marker; a duplicate thread (a concurrent run's)
  * cannot be deleted, so its comment is deleted and the thread closed.
  */
-import { getBearerHandler, WebApi } from 'azure-devops-node-api';
 import type { IGitApi } from 'azure-devops-node-api/GitApi.js';
 import {
   CommentThreadStatus,
@@ -11,6 +10,7 @@ import {
   PullRequestStatus,
   type GitPullRequestCommentThread,
 } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
+import { lazily } from './lazily.js';
 import { codeHostRefusal, type PullRequestHost } from './pull-request-host.js';
 import type { CommentStore, StoredComment } from './sticky-comment.js';
 
@@ -41,7 +41,7 @@ function threadComment(
   };
 }
 
-function threadStore(git: Promise<IGitApi>, target: AzureReposTarget, number: number): CommentStore {
+function threadStore(git: PromiseLike<IGitApi>, target: AzureReposTarget, number: number): CommentStore {
   const { repositoryId, project } = target;
   const call = async <T>(action: string, body: (api: IGitApi) => Promise<T>): Promise<T> => {
     try {
@@ -100,10 +100,12 @@ function threadStore(git: Promise<IGitApi>, target: AzureReposTarget, number: nu
 
 /** The pull requests of an Azure Repos repository. */
 export function azureReposPullRequests(target: AzureReposTarget): PullRequestHost {
-  const connection = new WebApi(target.collectionUri, getBearerHandler(target.token));
-  const git = connection.getGitApi();
-  // An unused promise's rejection is reported by the first call that awaits it.
-  git.catch(() => undefined);
+  // The client is loaded on the first call: its module set-up costs milliseconds of every start.
+  const git = lazily(() =>
+    import('azure-devops-node-api').then(({ getBearerHandler, WebApi }) =>
+      new WebApi(target.collectionUri, getBearerHandler(target.token)).getGitApi(),
+    ),
+  );
   return {
     kind: 'azure-repos',
     pullRequest: async (number) => {

@@ -1,5 +1,6 @@
 /** Pull requests and their conversation on GitHub (or GitHub Enterprise Server), through `@actions/github`. */
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
+import { lazily } from './lazily.js';
 import { codeHostRefusal, type PullRequestHost } from './pull-request-host.js';
 import type { CommentStore, StoredComment } from './sticky-comment.js';
 
@@ -15,7 +16,11 @@ export interface GitHubTarget {
 
 type Octokit = ReturnType<typeof getOctokit>;
 
-function commentStore(octokit: Octokit, repo: { owner: string; repo: string }, number: number): CommentStore {
+function commentStore(
+  client: PromiseLike<Octokit>,
+  repo: { owner: string; repo: string },
+  number: number,
+): CommentStore {
   const fail = (action: string) => (error: unknown) => {
     throw codeHostRefusal('github', action, error);
   };
@@ -26,6 +31,7 @@ function commentStore(octokit: Octokit, repo: { owner: string; repo: string }, n
   });
   return {
     list: async (marker) => {
+      const octokit = await client;
       const all = await octokit
         .paginate(octokit.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 })
         .catch(fail(`list the comments of pull request #${number}`));
@@ -34,7 +40,9 @@ function commentStore(octokit: Octokit, repo: { owner: string; repo: string }, n
     create: async (body) =>
       stored(
         (
-          await octokit.rest.issues
+          await (
+            await client
+          ).rest.issues
             .createComment({ ...repo, issue_number: number, body })
             .catch(fail(`comment on pull request #${number}`))
         ).data,
@@ -42,13 +50,17 @@ function commentStore(octokit: Octokit, repo: { owner: string; repo: string }, n
     update: async (comment, body) =>
       stored(
         (
-          await octokit.rest.issues
+          await (
+            await client
+          ).rest.issues
             .updateComment({ ...repo, comment_id: comment.id, body })
             .catch(fail(`update comment ${comment.id} of pull request #${number}`))
         ).data,
       ),
     remove: async (comment) => {
-      await octokit.rest.issues
+      await (
+        await client
+      ).rest.issues
         .deleteComment({ ...repo, comment_id: comment.id })
         .catch((error: { status?: number }) => {
           if (error.status !== 404) fail(`delete duplicate comment ${comment.id}`)(error);
@@ -56,23 +68,32 @@ function commentStore(octokit: Octokit, repo: { owner: string; repo: string }, n
     },
     currentHead: async () =>
       (
-        await octokit.rest.pulls
+        await (
+          await client
+        ).rest.pulls
           .get({ ...repo, pull_number: number })
           .catch(fail(`read pull request #${number}`))
       ).data.head.sha,
   };
 }
 
-/** The pull requests of a GitHub repository. */
+/**
+ * The pull requests of a GitHub repository. The client is loaded on the first call (@actions/github and the undici
+ * it brings cost milliseconds of every start that a run without a comment never needs).
+ */
 export function gitHubPullRequests(target: GitHubTarget): PullRequestHost {
-  const octokit = getOctokit(target.token, { baseUrl: target.apiUrl.replace(/\/$/, '') });
+  const octokit = lazily(() =>
+    import('@actions/github').then(({ getOctokit }) =>
+      getOctokit(target.token, { baseUrl: target.apiUrl.replace(/\/$/, '') }),
+    ),
+  );
   const [owner = '', name = ''] = target.repository.split('/');
   const repo = { owner, repo: name };
   return {
     kind: 'github',
     pullRequest: async (number) => {
       try {
-        const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+        const { data } = await (await octokit).rest.pulls.get({ ...repo, pull_number: number });
         return { state: data.state === 'open' ? 'open' : 'closed', head: data.head.sha };
       } catch (error) {
         if ((error as { status?: number }).status === 404) return undefined;

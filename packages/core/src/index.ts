@@ -1,7 +1,10 @@
 export type * from './ports.js';
 export { InputError, UserFacingError, formatFailure } from './errors.js';
-export { input, parseInputs, parseYamlInput } from './inputs.js';
-export type { ConfigOf, InputSpec, ShapeResult } from './inputs.js';
+export { input, parseInputs } from './inputs.js';
+export type { ConfigOf, InputSpec } from './inputs.js';
+export { parseYamlInput, yamlInput } from './yaml-input.js';
+export { parseYamlText } from './yaml-text.js';
+export type { ShapeResult } from './yaml-input.js';
 export { markdownDetails, markdownHeading, markdownTable, mermaidBlock } from './markdown.js';
 export { messages } from './messages.js';
 export { formatElapsed, progressReporter } from './progress.js';

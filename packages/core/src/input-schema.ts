@@ -1,12 +1,25 @@
-import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
 import { InputError } from './errors.js';
-import { parseYamlInput, type InputSpec } from './inputs.js';
+import type { InputSpec } from './inputs.js';
+import { parseYamlInput } from './yaml-input.js';
 import { messages } from './messages.js';
 import { quoteValue } from './quote.js';
+import { compileSchema } from './schema-compiler.js';
 
-// One validator for every structured input; schemas are compiled once each.
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
+/**
+ * Where the bundler leaves the validator it compiled for an exported `…Schema` object (scripts/bundle.ts); a
+ * schema without one is compiled on its first use, once.
+ */
+export const compiledValidator = Symbol.for('azpn.compiledValidator');
 const compiled = new WeakMap<object, ValidateFunction>();
+
+function validatorOf(schema: object): ValidateFunction {
+  const prebuilt = (schema as { [compiledValidator]?: ValidateFunction })[compiledValidator];
+  if (prebuilt) return prebuilt;
+  let validate = compiled.get(schema);
+  if (!validate) compiled.set(schema, (validate = compileSchema(schema)));
+  return validate;
+}
 
 /** `[0].startedAt`, `.environment`: where in the value the first problem is, as a reader finds it. */
 function location(error: ErrorObject): string {
@@ -46,8 +59,7 @@ function problem(error: ErrorObject): string {
  * [0].startedAt, which must be number: fix that value."
  */
 export function checkInputSchema<T>(input: string, value: unknown, schema: JSONSchemaType<T> | object): T {
-  let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  const validate = validatorOf(schema);
   if (validate(value)) return value as T;
   const first = validate.errors?.[0];
   if (!first) throw new InputError(input, messages.inputSchema(input, '', 'is not valid'));

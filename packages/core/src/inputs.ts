@@ -1,4 +1,3 @@
-import { parse as parseYamlText } from 'yaml';
 import { InputError } from './errors.js';
 import { messages } from './messages.js';
 import type { InputReader } from './ports.js';
@@ -12,12 +11,10 @@ export interface InputSpec<T> {
   parse(raw: string | undefined): T;
 }
 
-/** What a YAML shape check returns: the typed value, or what was expected instead. */
-export type ShapeResult<T> = { ok: true; value: T } | { ok: false; expected: string };
-
 type Required<T> = { required: string } | { default: T };
 
-function spec<T>(name: string, parse: (raw: string | undefined) => T): InputSpec<T> {
+/** An {@link InputSpec} from its name and parser. */
+export function spec<T>(name: string, parse: (raw: string | undefined) => T): InputSpec<T> {
   return { name, parse };
 }
 
@@ -111,30 +108,7 @@ export const input = {
         .filter((line) => line !== '' && !line.startsWith('#')),
     );
   },
-
-  /**
-   * A YAML document checked by `shape`, which returns the typed value or a description of what was expected
-   * (shown as "Input X must be <expected>").
-   */
-  yaml<T>(name: string, shape: (value: unknown) => ShapeResult<T>, fallback: T): InputSpec<T> {
-    return spec(name, (raw) => {
-      if (raw === undefined) return fallback;
-      const checked = shape(parseYamlInput(name, raw));
-      if (!checked.ok) throw new InputError(name, messages.inputYamlShape(name, checked.expected));
-      return checked.value;
-    });
-  },
 };
-
-/** Parses YAML text, naming the input when it is not YAML. */
-export function parseYamlInput(name: string, raw: string): unknown {
-  try {
-    return parseYamlText(raw);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InputError(name, messages.inputNotYaml(name, detail || 'unreadable'));
-  }
-}
 
 /** The typed config a set of specs describes. */
 export type ConfigOf<S extends Record<string, InputSpec<unknown>>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InputError, input, parseInputs, type ShapeResult } from '../src/index.js';
+import { InputError, input, parseInputs, yamlInput, type ShapeResult } from '../src/index.js';
 
 const reader = (values: Record<string, string>) => ({ read: (name: string) => values[name] });
 
@@ -72,7 +72,7 @@ describe('parseInputs', () => {
       Array.isArray(value) && value.every((v) => Number.isInteger(v))
         ? { ok: true, value: value as number[] }
         : { ok: false, expected: 'a list of port numbers' };
-    const spec = { ports: input.yaml('ports', ports, []) };
+    const spec = { ports: yamlInput('ports', ports, []) };
     expect(parseInputs(reader({ ports: '[80, 443]' }), spec).ports).toEqual([80, 443]);
     expect(parseInputs(reader({}), spec).ports).toEqual([]);
     expect(() => parseInputs(reader({ ports: 'a: b' }), spec)).toThrow(

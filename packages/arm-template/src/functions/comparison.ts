@@ -4,13 +4,15 @@ import { arity } from './arguments.js';
 import type { FunctionFamily } from './registry.js';
 
 // ARM compares strings with the invariant culture, ignoring case: punctuation sorts by collation, not code point.
-const INVARIANT_IGNORE_CASE = new Intl.Collator('en-US', { sensitivity: 'accent' });
+// Made on first use: setting up a collator takes milliseconds, and most templates compare no strings.
+let invariantIgnoreCase: Intl.Collator | undefined;
 
 /** Orders two numbers or two strings as ARM does: strings by invariant culture collation, ignoring case. */
 export function compareValues(name: string, a: ArmValue, b: ArmValue): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'string' && typeof b === 'string') {
-    return INVARIANT_IGNORE_CASE.compare(a, b);
+    invariantIgnoreCase ??= new Intl.Collator('en-US', { sensitivity: 'accent' });
+    return invariantIgnoreCase.compare(a, b);
   }
   throw functionError(
     name,

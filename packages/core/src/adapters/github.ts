@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import * as core from '@actions/core';
-import type { Platform, PullRequestContext, RunContext } from '../ports.js';
+import type { Logger, Platform, PullRequestContext, RunContext } from '../ports.js';
 import { SecretRegistry } from '../secret-forms.js';
+import { requestIdToken } from './github-oidc.js';
+import { processChannel, sendKeyValue, workflowCommand, type RunnerChannel } from './github-runner.js';
 
 /** The pull request of a `pull_request*` event, read from the runner's event payload. */
 function pullRequestOf(env: NodeJS.ProcessEnv): PullRequestContext | undefined {
@@ -56,50 +58,84 @@ function runContext(env: NodeJS.ProcessEnv): RunContext {
   };
 }
 
+/** The log through workflow commands, every message redacted first. */
+function runnerLog(channel: RunnerChannel, clean: (text: string) => string): Logger {
+  const command = (name: string) => (message: string) => channel.write(workflowCommand(name, clean(message)));
+  return {
+    debug: command('debug'),
+    info: (message) => channel.write(clean(message)),
+    warning: command('warning'),
+    error: command('error'),
+    async group(title, body) {
+      channel.write(workflowCommand('group', clean(title)));
+      try {
+        return await body();
+      } finally {
+        channel.write(workflowCommand('endgroup', ''));
+      }
+    },
+  };
+}
+
 /**
- * The GitHub Actions platform, over `@actions/core`: inputs from `INPUT_*`, outputs and state through the
+ * The runner's ID tokens, when the job may request them (`permissions: id-token: write` gives it the request URL
+ * and token); each token is masked as soon as it arrives.
+ */
+function idTokenSource(env: NodeJS.ProcessEnv, mask: (value: string) => void) {
+  const [url, requestToken] = [env.ACTIONS_ID_TOKEN_REQUEST_URL, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN];
+  if (!url || !requestToken) return undefined;
+  return async (audience: string) => {
+    const token = await requestIdToken({ url, requestToken, env }, audience);
+    mask(token);
+    return token;
+  };
+}
+
+/**
+ * The GitHub Actions platform, over the runner's protocol: inputs from `INPUT_*`, outputs and state through the
  * runner's files, masks and groups through workflow commands, the job summary through `GITHUB_STEP_SUMMARY`.
  */
-export function createGitHubPlatform(env: NodeJS.ProcessEnv = process.env): Platform {
+export function createGitHubPlatform(
+  env: NodeJS.ProcessEnv = process.env,
+  channel: RunnerChannel = processChannel(env),
+): Platform {
   // Every form of every secret is registered with the runner and redacted here as well, before it is written.
   const registry = new SecretRegistry();
-  const mask = (value: string) => registry.register(value).forEach((form) => core.setSecret(form));
+  const mask = (value: string) =>
+    registry.register(value).forEach((form) => channel.write(workflowCommand('add-mask', form)));
   const clean = (text: string) => registry.redact(text);
+  const log = runnerLog(channel, clean);
+  const inputKey = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
   return {
-    inputs: { read: (name) => core.getInput(name) || undefined },
+    inputs: { read: (name) => env[inputKey(name)]?.trim() || undefined },
     outputs: {
       set(name, value, options) {
         // An output that carries a secret is a secret output, whatever the caller said.
         if (options?.secret || registry.holdsSecret(value)) mask(value);
-        core.setOutput(name, value);
+        sendKeyValue(channel, 'GITHUB_OUTPUT', name, value);
       },
     },
     secrets: { mask, redact: clean },
-    log: {
-      debug: (message) => core.debug(clean(message)),
-      info: (message) => core.info(clean(message)),
-      warning: (message) => core.warning(clean(message)),
-      error: (message) => core.error(clean(message)),
-      group: (title, body) => core.group(clean(title), body),
-    },
+    log,
     state: {
-      save: (name, value) => core.saveState(name, value),
-      get: (name) => core.getState(name) || undefined,
+      save: (name, value) => sendKeyValue(channel, 'GITHUB_STATE', name, value),
+      get: (name) => env[`STATE_${name}`] || undefined,
     },
     summary: {
       async append(markdown) {
         if (!env.GITHUB_STEP_SUMMARY) return;
-        await core.summary.addRaw(clean(markdown)).write();
+        await appendFile(env.GITHUB_STEP_SUMMARY, clean(markdown), 'utf8');
       },
     },
     result: {
-      fail: (message) => core.setFailed(clean(message)),
-      succeedWithIssues: (message) => core.warning(clean(message)),
+      fail(message) {
+        process.exitCode = 1;
+        log.error(message);
+      },
+      succeedWithIssues: (message) => log.warning(message),
     },
     context: runContext(env),
-    identity: {
-      githubIdToken: env.ACTIONS_ID_TOKEN_REQUEST_URL ? (audience) => core.getIDToken(audience) : undefined,
-    },
+    identity: { githubIdToken: idTokenSource(env, mask) },
     serviceConnection: () => undefined,
     now: () => performance.now(),
   };

@@ -1,4 +1,0 @@
-import { createGitHubPlatform } from '@azpn/core/github';
-import { post } from './post.js';
-
-await post(createGitHubPlatform());
