@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle, type BundleOptions } from '../../scripts/bundle.js';
+import { bundle, exportedNames, type BundleOptions } from '../../scripts/bundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const entries = readdirSync(join(root, 'actions'))
@@ -119,6 +119,25 @@ describe('the bundles', () => {
     // The sample resolves a cloud and signs in nowhere: no credential, no SDK client.
     for (const absent of ['@azure/identity', '@azure/msal-node', '@azure/core-client', 'yaml', 'ajv'])
       expect(packagesOf(built.get('sample/github')!.inputs).has(absent)).toBe(false);
+  });
+
+  it('load chunks that offer the names their importers take (a chunk of a CommonJS package alone offers none)', () => {
+    for (const name of entries) {
+      const { code, chunks } = built.get(name)!;
+      for (const [text, from] of [
+        [code, 'action.js'],
+        ...Object.entries(chunks).map(([p, c]) => [c, p]),
+      ] as const)
+        for (const [, path] of text.matchAll(/import\("\.\/(?:chunks\/)?([\w-]+\.js)"\)/g)) {
+          const chunk = chunks[`chunks/${path}`];
+          expect([name, from, path, chunk !== undefined]).toEqual([name, from, path, true]);
+          // The other platform's client is left out on purpose (a chunk of a few hundred bytes that says so): it
+          // offers nothing, and its importer never runs.
+          if (chunk!.length < 2048 && chunk!.includes('is not part of this bundle')) continue;
+          const defaultOnly = /export default [\w$]+\(\);/.test(chunk!) && exportedNames(chunk!).length === 0;
+          expect([name, from, path, defaultOnly]).toEqual([name, from, path, false]);
+        }
+    }
   });
 
   it('carry a validator compiled at build time for every exported schema of their sources', () => {

@@ -55,8 +55,8 @@ export class AzureBoards implements DriftTracker {
 
   private tracking(): Promise<IWorkItemTrackingApi> {
     // Loaded on the first call: the client's module set-up costs milliseconds of every start.
-    this.api ??= import('azure-devops-node-api').then(({ WebApi, getBearerHandler }) =>
-      new WebApi(this.options.collectionUri, getBearerHandler(this.options.token)).getWorkItemTrackingApi(),
+    this.api ??= import('@azpn/code-host/azure-devops-connection').then(({ connectAzureDevOps }) =>
+      connectAzureDevOps(this.options.collectionUri, this.options.token).getWorkItemTrackingApi(),
     );
     return this.api;
   }

@@ -102,8 +102,8 @@ function threadStore(git: PromiseLike<IGitApi>, target: AzureReposTarget, number
 export function azureReposPullRequests(target: AzureReposTarget): PullRequestHost {
   // The client is loaded on the first call: its module set-up costs milliseconds of every start.
   const git = lazily(() =>
-    import('azure-devops-node-api').then(({ getBearerHandler, WebApi }) =>
-      new WebApi(target.collectionUri, getBearerHandler(target.token)).getGitApi(),
+    import('./azure-devops-connection.js').then(({ connectAzureDevOps }) =>
+      connectAzureDevOps(target.collectionUri, target.token).getGitApi(),
     ),
   );
   return {
