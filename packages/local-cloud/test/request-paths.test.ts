@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ResourceManagementClient } from '@azure/arm-resources';
 import { defaultScenario, startLocalCloud, trustCloudCa, type LocalCloud } from '../src/index.js';
 import { armRequest, cloudSdkAccess, type CloudSdkAccess } from '../src/test-support.js';
 
@@ -69,6 +70,19 @@ describe('request paths, read as ARM reads them', () => {
     );
     expect(vnet).toMatchObject({ status: 200, body: { name: 'vnet-a' } });
     expect((await arm('GET', `${group}/resources/`, '2024-03-01')).status).toBe(200);
+  });
+
+  it("answers HEAD (the SDK's checkExistenceById) for a provider's resource as for any other: 204, or 404", async () => {
+    const resources = new ResourceManagementClient(
+      access.credential,
+      local.cloud.subscriptionId,
+      access.options,
+    ).resources;
+    const vnet = `${group}/providers/Microsoft.Network/virtualNetworks/vnet-a`;
+    expect((await resources.checkExistenceById(vnet, '2024-05-01')).body).toBe(true);
+    expect((await resources.checkExistenceById(`${vnet}-missing`, '2024-05-01')).body).toBe(false);
+    const head = await arm('HEAD', vnet, '2024-05-01');
+    expect([head.status, head.body]).toEqual([204, undefined]);
   });
 
   it('hands a resource type written in another case to its provider, which answers with the canonical type', async () => {

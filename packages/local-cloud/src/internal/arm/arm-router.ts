@@ -92,7 +92,7 @@ function findRoute(exchange: Exchange, context: ArmContext): ArmRoute | undefine
     };
   }
   for (const provider of context.providers) {
-    const routed = provider.route(exchange, context);
+    const routed = providerRoute(provider, exchange, context);
     if (routed !== undefined) return routed;
   }
   const address = generic.parseResourceAddress(path);
@@ -106,6 +106,32 @@ function findRoute(exchange: Exchange, context: ArmContext): ArmRoute | undefine
     };
   }
   return undefined;
+}
+
+/**
+ * A provider's route for the request. ARM answers HEAD (checkExistence) for every resource, whatever its provider
+ * serves: a provider is asked for its GET, and the answer loses its body, 200 becoming 204.
+ */
+function providerRoute(
+  provider: ArmContext['providers'][number],
+  exchange: Exchange,
+  context: ArmContext,
+): ArmRoute | undefined {
+  if (exchange.method !== 'HEAD') return provider.route(exchange, context);
+  // The same exchange read as a GET (what the gateway learns of it later, such as its caller, shows through).
+  const asRead = Object.create(exchange, { method: { value: 'GET' } }) as Exchange;
+  const routed = provider.route(asRead, context);
+  if (routed === undefined) return undefined;
+  return { ...routed, run: () => existenceOnly(routed.run()) };
+}
+
+/** A GET's answer as HEAD gives it: the status (204 for 200) and headers, no body. */
+function existenceOnly(reply: Reply): Reply {
+  if ('reset' in reply) return reply;
+  return {
+    status: reply.status === 200 ? 204 : reply.status,
+    ...(reply.headers ? { headers: reply.headers } : {}),
+  };
 }
 
 function routeResourceGroup(
