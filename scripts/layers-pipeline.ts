@@ -4,7 +4,7 @@
  * `npm start`, the end-to-end test and the layers benchmark run them.
  */
 import { join } from 'node:path';
-import { runGithubStep } from '@azpn/action-host';
+import { runGitHubStep } from '@azpn/action-host';
 import { LocalCloudAdmin, type InternetOptions, type LocalCloud } from '@azpn/local-cloud';
 import { checked, root, runProbes, workflowStep, type ProbeReport } from './pipeline.js';
 
@@ -45,7 +45,7 @@ export async function deployLayers(
   if (options.allowList) overrides.push(`allowList: [${options.allowList.map((e) => `'${e}'`).join(', ')}]`);
   if (options.engine) overrides.push(`proxyEngine: ${options.engine}`);
   const step = checked(
-    await runGithubStep({
+    await runGitHubStep({
       actionDir: join(root, 'actions', 'deploy'),
       inputs: {
         ...shared.inputs,

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runGithubStep, type GithubStepResult } from '@azpn/action-host';
+import { runGitHubStep, type GitHubStepResult } from '@azpn/action-host';
 import {
   defaultIds,
   LocalCloudAdmin,
@@ -76,7 +76,7 @@ export function workflowStep(local: LocalCloud) {
 }
 
 /** Prints the step's log and throws with its errors when it failed. */
-export function checked(step: GithubStepResult, what: string): GithubStepResult {
+export function checked(step: GitHubStepResult, what: string): GitHubStepResult {
   process.stdout.write(step.log);
   if (step.failed) throw new Error(`${what} failed: ${step.errors.join(' ')}`);
   return step;
@@ -87,7 +87,7 @@ export async function deployForwarder(local: LocalCloud): Promise<Record<string,
   const admin = new LocalCloudAdmin(local.cloud);
   await admin.clearCalls();
   const step = checked(
-    await runGithubStep({
+    await runGitHubStep({
       actionDir: join(root, 'actions', 'deploy'),
       inputs: {
         ...shared.inputs,
@@ -120,7 +120,7 @@ export async function publishEndpointRecord(
 ): Promise<Record<string, string>> {
   const shared = workflowStep(local);
   const step = checked(
-    await runGithubStep({
+    await runGitHubStep({
       actionDir: join(root, 'actions', 'endpoint-dns'),
       inputs: {
         ...shared.inputs,
@@ -194,7 +194,7 @@ export async function runProbes(
 ): Promise<ProbeReport> {
   const shared = workflowStep(local);
   const actionDir = join(root, 'actions', 'jumpbox-probe');
-  const main = await runGithubStep({
+  const main = await runGitHubStep({
     actionDir,
     inputs: {
       ...shared.inputs,
@@ -209,7 +209,7 @@ export async function runProbes(
     env: shared.env,
   });
   process.stdout.write(main.log);
-  const post = await runGithubStep({
+  const post = await runGitHubStep({
     actionDir,
     stage: 'post',
     state: main.state,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGithubStep, type GithubStepResult } from '@azpn/action-host';
+import { runGitHubStep, type GitHubStepResult } from '@azpn/action-host';
 import {
   defaultIds,
   githubRunnerEnvironment,
@@ -76,7 +76,7 @@ function step(action: string, inputs: Record<string, string>, stage: 'main' | 'p
   };
 }
 
-function succeeded(result: GithubStepResult, what: string): GithubStepResult {
+function succeeded(result: GitHubStepResult, what: string): GitHubStepResult {
   if (result.failed) throw new Error(`${what} failed: ${result.errors.join(' ')}\n${result.log}`);
   return result;
 }
@@ -97,7 +97,7 @@ function curlFromOnPrem(source: string): Promise<{ stdout: string; code: number 
     admin = new LocalCloudAdmin(local.cloud);
     await admin.setLatencies({ readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 });
     const deployed = succeeded(
-      await runGithubStep(
+      await runGitHubStep(
         step('deploy', {
           template: join(root, 'bicep', 'forwarder', 'main.bicepparam'),
           'parameter-overrides': [
@@ -125,7 +125,7 @@ function curlFromOnPrem(source: string): Promise<{ stdout: string; code: number 
 
   it('003: from the non-peered spoke, curl https://<name> validates the internal service certificate through the forwarder', async () => {
     const dns = succeeded(
-      await runGithubStep(
+      await runGitHubStep(
         step('endpoint-dns', {
           'private-endpoint': outputs.privateEndpointId!,
           zone: outputs.dnsZoneId!,
@@ -149,7 +149,7 @@ function curlFromOnPrem(source: string): Promise<{ stdout: string; code: number 
       `  command: ${JSON.stringify(validate)}`,
     ].join('\n');
     const spoke = outputs.spokeJumpboxName!;
-    const main = await runGithubStep(
+    const main = await runGitHubStep(
       step('jumpbox-probe', {
         'resource-group': resourceGroup,
         'jump-boxes': spoke,
@@ -159,7 +159,7 @@ function curlFromOnPrem(source: string): Promise<{ stdout: string; code: number 
         'stop-after': 'all',
       }),
     );
-    await runGithubStep({
+    await runGitHubStep({
       ...step('jumpbox-probe', { 'resource-group': resourceGroup }, 'post'),
       state: main.state,
       workDir: main.workDir,

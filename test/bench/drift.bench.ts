@@ -23,7 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
-import { runGithubStep } from '@azpn/action-host';
+import { runGitHubStep } from '@azpn/action-host';
 import { compileParams } from '@azpn/bicep';
 import {
   defaultIds,
@@ -81,7 +81,7 @@ async function driftCheck(local: LocalCloud, admin: LocalCloudAdmin, count: numb
   const apiUrl = local.cloud.services['github-api']!.apiUrl as string;
   await admin.clearCalls();
   const started = performance.now();
-  const step = await runGithubStep({
+  const step = await runGitHubStep({
     actionDir: join(root, 'actions', 'drift-check'),
     workspace: root,
     inputs: {

@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGithubStep } from '@azpn/action-host';
+import { runGitHubStep } from '@azpn/action-host';
 import { expandTemplate, type ArmTemplate, type ArmValue } from '@azpn/arm-template';
 import { compileParams } from '@azpn/bicep';
 import {
@@ -137,7 +137,7 @@ export default async function pipelineBenchmark(): Promise<Record<string, number
 
     // The scheduled re-check: the jump boxes are stopped now; start them, probe, stop.
     await admin.clearCalls();
-    const recheck = await runGithubStep({
+    const recheck = await runGitHubStep({
       actionDir: join(root, 'actions', 'jumpbox-probe'),
       inputs: {
         cloud: local.cloud.resourceManager,

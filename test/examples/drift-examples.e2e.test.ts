@@ -17,12 +17,12 @@ import {
 import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
 import {
   localCloudAgentSettings,
-  localCloudGithubSettings,
+  localCloudGitHubSettings,
   pushEvent,
   runAzurePipeline,
-  runGithubWorkflow,
+  runGitHubWorkflow,
   scheduleEvent,
-  type LocalCloudGithubSettings,
+  type LocalCloudGitHubSettings,
 } from '@azpn/workflow-executor';
 import { expectConclusion } from './run-report.js';
 
@@ -44,7 +44,7 @@ const reader = {
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
 let stateDir: string;
-let github: LocalCloudGithubSettings;
+let github: LocalCloudGitHubSettings;
 let nat: string;
 let hub: string;
 
@@ -92,7 +92,7 @@ beforeAll(async () => {
   admin = new LocalCloudAdmin(local.cloud);
   await admin.setLatencies({ readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 });
   trustCloudCa(local.cloud.caPem);
-  github = localCloudGithubSettings(local, root);
+  github = localCloudGitHubSettings(local, root);
   await deployForwarder();
 });
 
@@ -122,7 +122,7 @@ async function issues() {
 }
 
 function workflow(event = scheduleEvent(cron)) {
-  return runGithubWorkflow({
+  return runGitHubWorkflow({
     workflow: join(examples, 'drift-check.yml'),
     workspace: root,
     event,

@@ -6,13 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { LocalCloudAdmin, startLocalCloud, type LocalCloud, type OnPremSite } from '@azpn/local-cloud';
 import {
   localCloudAgentSettings,
-  localCloudGithubSettings,
+  localCloudGitHubSettings,
   pushEvent,
   runAzurePipeline,
-  runGithubWorkflow,
+  runGitHubWorkflow,
   scheduleEvent,
-  type LocalCloudGithubSettings,
-  type GithubEvent,
+  type LocalCloudGitHubSettings,
+  type GitHubEvent,
   type PipelineTrigger,
 } from '@azpn/workflow-executor';
 import { expectConclusion } from './run-report.js';
@@ -37,11 +37,11 @@ const onPrem: OnPremSite = {
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
 let stateDir: string;
-let settings: LocalCloudGithubSettings;
+let settings: LocalCloudGitHubSettings;
 let deployed: Record<string, string>;
 
-function run(file: string, event: GithubEvent) {
-  return runGithubWorkflow({
+function run(file: string, event: GitHubEvent) {
+  return runGitHubWorkflow({
     workflow: join(examples, file),
     workspace: root,
     event,
@@ -78,7 +78,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ stateDir, fabric: { onPrem: [onPrem] } });
   admin = new LocalCloudAdmin(local.cloud);
   await admin.setLatencies({ readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 });
-  settings = localCloudGithubSettings(local, root);
+  settings = localCloudGitHubSettings(local, root);
 });
 
 afterAll(async () => {

@@ -7,12 +7,12 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { LocalCloudAdmin, startLocalCloud, trustCloudCa, type LocalCloud } from '@azpn/local-cloud';
 import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
 import {
-  localCloudGithubSettings,
+  localCloudGitHubSettings,
   pushEvent,
-  runGithubWorkflow,
+  runGitHubWorkflow,
   workflowDispatchEvent,
-  type GithubEvent,
-  type LocalCloudGithubSettings,
+  type GitHubEvent,
+  type LocalCloudGitHubSettings,
 } from '@azpn/workflow-executor';
 import { expectConclusion } from './run-report.js';
 
@@ -25,11 +25,11 @@ const breakGlass = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 
 let local: LocalCloud;
 let stateDir: string;
-let settings: LocalCloudGithubSettings;
+let settings: LocalCloudGitHubSettings;
 let resources: ResourceManagementClient;
 
-function run(event: GithubEvent) {
-  return runGithubWorkflow({
+function run(event: GitHubEvent) {
+  return runGitHubWorkflow({
     workflow: join(root, 'workflows-examples', 'landing-zone-stack.yml'),
     workspace: root,
     event,
@@ -49,7 +49,7 @@ beforeAll(async () => {
     tokenMs: 0,
   });
   trustCloudCa(local.cloud.caPem);
-  settings = localCloudGithubSettings(local, root);
+  settings = localCloudGitHubSettings(local, root);
   const access = cloudSdkAccess(local.cloud);
   resources = new ResourceManagementClient(access.credential, local.cloud.subscriptionId, access.options);
 });

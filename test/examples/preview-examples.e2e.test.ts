@@ -9,14 +9,14 @@ import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
 import {
   holdAzureReposPullRequest,
   localCloudAgentSettings,
-  localCloudGithubSettings,
+  localCloudGitHubSettings,
   pullRequestEvent,
   runAzurePipeline,
-  runGithubWorkflow,
+  runGitHubWorkflow,
   scheduleEvent,
   sha,
-  type GithubEvent,
-  type LocalCloudGithubSettings,
+  type GitHubEvent,
+  type LocalCloudGitHubSettings,
   type PipelineTrigger,
 } from '@azpn/workflow-executor';
 import { trustCloudCa } from '@azpn/local-cloud';
@@ -33,11 +33,11 @@ const examples = join(root, 'workflows-examples');
 let local: LocalCloud;
 let admin: LocalCloudAdmin;
 let stateDir: string;
-let settings: LocalCloudGithubSettings;
+let settings: LocalCloudGitHubSettings;
 let resources: ResourceManagementClient;
 
-function run(file: string, event: GithubEvent) {
-  return runGithubWorkflow({
+function run(file: string, event: GitHubEvent) {
+  return runGitHubWorkflow({
     workflow: join(examples, file),
     workspace: root,
     event,
@@ -67,7 +67,7 @@ beforeAll(async () => {
   local = await startLocalCloud({ stateDir });
   admin = new LocalCloudAdmin(local.cloud);
   await admin.setLatencies({ readMs: 0, writeMs: 0, longRunningMs: 0, tokenMs: 0 });
-  settings = localCloudGithubSettings(local, root);
+  settings = localCloudGitHubSettings(local, root);
   trustCloudCa(local.cloud.caPem);
   const access = cloudSdkAccess(local.cloud);
   resources = new ResourceManagementClient(access.credential, local.cloud.subscriptionId, access.options);

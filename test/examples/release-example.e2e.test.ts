@@ -14,12 +14,12 @@ import {
   type LocalCloud,
 } from '@azpn/local-cloud';
 import {
-  localCloudGithubSettings,
+  localCloudGitHubSettings,
   pushEvent,
-  runGithubWorkflow,
+  runGitHubWorkflow,
   sha,
   type JobResult,
-  type LocalCloudGithubSettings,
+  type LocalCloudGitHubSettings,
 } from '@azpn/workflow-executor';
 import { expectConclusion } from './run-report.js';
 
@@ -42,7 +42,7 @@ const released = sha('the released commit');
 
 let local: LocalCloud;
 let stateDir: string;
-let github: LocalCloudGithubSettings;
+let github: LocalCloudGitHubSettings;
 let reader: ReturnType<typeof getOctokit>;
 
 /** The notes the changelog gives the version: the lines under its heading, up to the next section or the links. */
@@ -56,7 +56,7 @@ const step = (job: JobResult, name: string) => job.steps.find((s) => s.name === 
 
 /** A run of the workflow for the push of `pushed` on `commit`. */
 function release(pushed: string, commit: string) {
-  return runGithubWorkflow({
+  return runGitHubWorkflow({
     workflow,
     workspace: root,
     event: pushEvent({ tag: pushed, sha: commit, repository }),
@@ -76,7 +76,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'azpn-release-example-'));
   local = await startLocalCloud({ scenario: defaultScenario(), stateDir });
   trustCloudCa(local.cloud.caPem);
-  github = localCloudGithubSettings(local, root);
+  github = localCloudGitHubSettings(local, root);
   const admin = new LocalCloudAdmin(local.cloud);
   const { token } = (await admin.pluginCall('github-api', 'POST', '/tokens', {
     repository,

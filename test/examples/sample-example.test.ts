@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pushEvent, runGithubWorkflow, workflowDispatchEvent } from '@azpn/workflow-executor';
+import { pushEvent, runGitHubWorkflow, workflowDispatchEvent } from '@azpn/workflow-executor';
 import { expectConclusion } from './run-report.js';
 
 /** workflows-examples/sample.yml, executed: the sample action's bundle with its post step, and a masked secret. */
@@ -11,12 +11,12 @@ const token = 'sample-token-d41d8cd98f';
 
 describe('workflows-examples/sample.yml', () => {
   it('runs by hand only', async () => {
-    const result = await runGithubWorkflow({ workflow, workspace: root, event: pushEvent() });
+    const result = await runGitHubWorkflow({ workflow, workspace: root, event: pushEvent() });
     expect([result.triggered, result.reason]).toEqual([false, 'the workflow does not run on push']);
   });
 
   it('greets twice, masks the token everywhere, and its post step reads the state main saved', async () => {
-    const result = await runGithubWorkflow({
+    const result = await runGitHubWorkflow({
       workflow,
       workspace: root,
       event: workflowDispatchEvent(),

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
-import { runAzureDevOpsTask, runGithubStep, secretLeaks, type GithubStepResult } from '@azpn/action-host';
+import { runAzureDevOpsTask, runGitHubStep, secretLeaks, type GitHubStepResult } from '@azpn/action-host';
 import { compileBicep, compileParams } from '@azpn/bicep';
 import {
   azureDevOpsAgentEnvironment,
@@ -100,9 +100,9 @@ async function gitHubToken(permissions: Record<string, string>): Promise<string>
   return minted.token;
 }
 
-async function driftStep(inputs: Record<string, string>, token?: string): Promise<GithubStepResult> {
+async function driftStep(inputs: Record<string, string>, token?: string): Promise<GitHubStepResult> {
   const apiUrl = local.cloud.services['github-api']!.apiUrl as string;
-  return runGithubStep({
+  return runGitHubStep({
     actionDir,
     workspace: root,
     inputs: {

@@ -126,12 +126,3 @@ export function startGitHubStep(
 export function runGitHubStep(options: GitHubStepOptions): Promise<GitHubStepResult> {
   return startGitHubStep(options).finish();
 }
-
-/** @deprecated The old spelling of {@link runGitHubStep}, kept while other branches move over. */
-export const runGithubStep = runGitHubStep;
-/** @deprecated The old spelling of {@link startGitHubStep}, kept while other branches move over. */
-export const startGithubStep = startGitHubStep;
-/** @deprecated The old spelling of {@link GitHubStepOptions}. */
-export type GithubStepOptions = GitHubStepOptions;
-/** @deprecated The old spelling of {@link GitHubStepResult}. */
-export type GithubStepResult = GitHubStepResult;

@@ -1,5 +1,5 @@
-export { runGitHubStep, startGitHubStep, runGithubStep, startGithubStep } from './github.js';
-export type { GitHubStepOptions, GitHubStepResult, GithubStepOptions, GithubStepResult } from './github.js';
+export { runGitHubStep, startGitHubStep } from './github.js';
+export type { GitHubStepOptions, GitHubStepResult } from './github.js';
 export { runAzureDevOpsTask, startAzureDevOpsTask } from './ado.js';
 export type { AgentEndpoint, AzureDevOpsTaskOptions, AzureDevOpsTaskResult } from './ado.js';
 export { parseFileCommands, parseWorkflowCommands } from './github-files.js';

@@ -1,5 +1,5 @@
-export { runGithubWorkflow } from './github/workflow-run.js';
-export type { GithubWorkflowOptions } from './github/options.js';
+export { runGitHubWorkflow } from './github/workflow-run.js';
+export type { GitHubWorkflowOptions } from './github/options.js';
 export type {
   Conclusion,
   Concurrency,
@@ -17,7 +17,7 @@ export {
   scheduleEvent,
   sha,
   workflowDispatchEvent,
-  type GithubEvent,
+  type GitHubEvent,
   type PullRequestOptions,
   type RepositoryOptions,
 } from './github/events.js';
@@ -29,9 +29,9 @@ export type { LintFinding } from './actionlint/actionlint-wasm.js';
 export {
   holdAzureReposPullRequest,
   localCloudAgentSettings,
-  localCloudGithubSettings,
+  localCloudGitHubSettings,
   type AzureReposPullRequest,
-  type LocalCloudGithubSettings,
+  type LocalCloudGitHubSettings,
 } from './local-cloud-runner.js';
 export { runAzurePipeline } from './azure-pipelines/pipeline-run.js';
 export type { AzurePipelineOptions, BuildReason, PipelineTrigger } from './azure-pipelines/options.js';

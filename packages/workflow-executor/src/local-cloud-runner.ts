@@ -13,13 +13,13 @@ import {
   type LocalCloud,
 } from '@azpn/local-cloud';
 import type { AzurePipelineOptions } from './azure-pipelines/options.js';
-import type { GithubWorkflowOptions } from './github/options.js';
+import type { GitHubWorkflowOptions } from './github/options.js';
 import type { JobToken, JobTokenRequest, PullRequestFacts } from './github/results.js';
 import { hostEnvironment } from './host-environment.js';
 
 /** What a GitHub run against the local cloud takes from it, and the token requests it made. */
-export interface LocalCloudGithubSettings extends Required<
-  Pick<GithubWorkflowOptions, 'vars' | 'runnerEnv' | 'jobToken' | 'serverUrl'>
+export interface LocalCloudGitHubSettings extends Required<
+  Pick<GitHubWorkflowOptions, 'vars' | 'runnerEnv' | 'jobToken' | 'serverUrl'>
 > {
   /** Every job-token request, in order: the permissions, environment and event each job asked with. */
   tokenRequests: JobTokenRequest[];
@@ -79,11 +79,11 @@ async function gitHubToken(admin: LocalCloudAdmin, request: JobTokenRequest): Pr
  * commit, and an ID-token endpoint with `id-token: write`.
  * `repositoryRoot` holds `tools/bicep`.
  */
-export function localCloudGithubSettings(
+export function localCloudGitHubSettings(
   local: LocalCloud,
   repositoryRoot: string,
   clientId: string = defaultIds.deployerClientId,
-): LocalCloudGithubSettings {
+): LocalCloudGitHubSettings {
   const admin = new LocalCloudAdmin(local.cloud);
   const tokenRequests: JobTokenRequest[] = [];
   const base = githubRunnerEnvironment(local.cloud);

@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import {
   pullRequestEvent,
   pushEvent,
-  runGithubWorkflow,
+  runGitHubWorkflow,
   scheduleEvent,
   workflowDispatchEvent,
-  type GithubEvent,
-  type GithubWorkflowOptions,
+  type GitHubEvent,
+  type GitHubWorkflowOptions,
   type JobTokenRequest,
 } from '@azpn/workflow-executor';
 
@@ -26,8 +26,8 @@ function workflowFile(text: string): string {
   return file;
 }
 
-function run(text: string, event: GithubEvent, options: Partial<GithubWorkflowOptions> = {}) {
-  return runGithubWorkflow({ workflow: workflowFile(text), workspace: root, event, ...options });
+function run(text: string, event: GitHubEvent, options: Partial<GitHubWorkflowOptions> = {}) {
+  return runGitHubWorkflow({ workflow: workflowFile(text), workspace: root, event, ...options });
 }
 
 const preview = `
@@ -69,7 +69,7 @@ jobs:
 
 describe('a pull request workflow through opened, synchronize and closed', () => {
   const requests: JobTokenRequest[] = [];
-  const options: Partial<GithubWorkflowOptions> = {
+  const options: Partial<GitHubWorkflowOptions> = {
     secrets: { DEPLOY_SECRET: 'hunter2-secret' },
     jobToken: (request) => {
       requests.push(request);

@@ -7,11 +7,11 @@ import { defaultScenario, LocalCloudAdmin, startLocalCloud, type LocalCloud } fr
 import {
   holdAzureReposPullRequest,
   localCloudAgentSettings,
-  localCloudGithubSettings,
+  localCloudGitHubSettings,
   pullRequestEvent,
   pushEvent,
   runAzurePipeline,
-  runGithubWorkflow,
+  runGitHubWorkflow,
   sha,
 } from '@azpn/workflow-executor';
 
@@ -59,11 +59,11 @@ describe('the local cloud runner and agent settings', () => {
       `name: comment\non:\n  pull_request:\njobs:${comment('writer', '      pull-requests: write')}${comment('reader', '      contents: read')}\n`,
     );
     const head = sha('head-1');
-    const run = await runGithubWorkflow({
+    const run = await runGitHubWorkflow({
       workflow,
       workspace: root,
       event: pullRequestEvent('opened', { number: 21, headSha: head }),
-      ...localCloudGithubSettings(local, root),
+      ...localCloudGitHubSettings(local, root),
     });
     expect(run.job('writer').outputs.status).toBe('201');
     expect(run.job('reader').outputs.status).toBe('403');
@@ -103,11 +103,11 @@ jobs:
 `,
     );
     const commit = sha('tagged');
-    const run = await runGithubWorkflow({
+    const run = await runGitHubWorkflow({
       workflow,
       workspace: root,
       event: pushEvent({ tag: 'v2.0.0', sha: commit }),
-      ...localCloudGithubSettings(local, root),
+      ...localCloudGitHubSettings(local, root),
     });
     expect(run.job('read').steps[0]!.log.replace(/\s/g, '')).toBe(`"sha":"${commit}"`);
   });

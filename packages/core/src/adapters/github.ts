@@ -140,6 +140,3 @@ export function createGitHubPlatform(
     now: () => performance.now(),
   };
 }
-
-/** @deprecated The old spelling of {@link createGitHubPlatform}, kept while other branches move over. */
-export const createGithubPlatform = createGitHubPlatform;

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   readActionManifest,
-  startGithubStep,
+  startGitHubStep,
   type ActionManifest,
-  type GithubStepResult,
+  type GitHubStepResult,
 } from '@azpn/action-host';
 import { interpolate } from '../expressions/github-expressions.js';
 import type { Scope } from '../expressions/evaluate.js';
@@ -76,7 +76,7 @@ export function actionInputs(
 
 /** How an action process ended, read back into the job. */
 export interface ActionRun {
-  result: GithubStepResult;
+  result: GitHubStepResult;
   log: string;
   errors: string[];
   warnings: string[];
@@ -91,12 +91,12 @@ export async function runAction(
     label: string;
     inputs: Record<string, string>;
     env: Record<string, string>;
-    saved?: GithubStepResult;
+    saved?: GitHubStepResult;
     started: StepStarted;
   },
 ): Promise<ActionRun> {
   const files = createStepFiles(state, run.label);
-  const started = startGithubStep({
+  const started = startGitHubStep({
     actionDir: reference.dir,
     stage: run.stage,
     inputs: run.inputs,

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 /** An event that starts a workflow run. */
-export interface GithubEvent {
+export interface GitHubEvent {
   /** `push`, `pull_request`, `schedule`, `workflow_dispatch`, … */
   name: string;
   /** The webhook payload (`github.event`). */
@@ -59,7 +59,7 @@ export function pushEvent(
     before?: string;
     changedFiles?: string[];
   } = {},
-): GithubEvent {
+): GitHubEvent {
   if (options.tag !== undefined) return tagPushEvent(options.tag, options);
   const branch = options.branch ?? options.defaultBranch ?? 'main';
   const after = options.sha ?? sha(`push-${branch}`);
@@ -81,7 +81,7 @@ export function pushEvent(
   };
 }
 
-function tagPushEvent(tag: string, options: RepositoryOptions & { sha?: string }): GithubEvent {
+function tagPushEvent(tag: string, options: RepositoryOptions & { sha?: string }): GitHubEvent {
   const after = options.sha ?? sha(`tag-${tag}`);
   return {
     name: 'push',
@@ -118,7 +118,7 @@ export interface PullRequestOptions extends RepositoryOptions {
 }
 
 /** A `pull_request` event: `opened`, `synchronize`, `reopened`, `closed`, `labeled`, … */
-export function pullRequestEvent(action: string, pr: PullRequestOptions): GithubEvent {
+export function pullRequestEvent(action: string, pr: PullRequestOptions): GitHubEvent {
   const repo = repositoryPayload(pr);
   const fullName = (repo.repository as { full_name: string }).full_name;
   const headSha = pr.headSha ?? sha(`pr-${pr.number}-head`);
@@ -155,7 +155,7 @@ export function pullRequestEvent(action: string, pr: PullRequestOptions): Github
 }
 
 /** A scheduled run: on the default branch, with the cron that fired. */
-export function scheduleEvent(cron: string, options: RepositoryOptions = {}): GithubEvent {
+export function scheduleEvent(cron: string, options: RepositoryOptions = {}): GitHubEvent {
   const branch = options.defaultBranch ?? 'main';
   const head = sha(`schedule-${branch}`);
   return {
@@ -170,7 +170,7 @@ export function scheduleEvent(cron: string, options: RepositoryOptions = {}): Gi
 export function workflowDispatchEvent(
   inputs: Record<string, string | boolean | number> = {},
   options: RepositoryOptions & { branch?: string } = {},
-): GithubEvent {
+): GitHubEvent {
   const branch = options.branch ?? options.defaultBranch ?? 'main';
   return {
     name: 'workflow_dispatch',
@@ -181,12 +181,12 @@ export function workflowDispatchEvent(
 }
 
 /** The repository (owner/name) an event names. */
-export function eventRepository(event: GithubEvent): string {
+export function eventRepository(event: GitHubEvent): string {
   return (event.payload.repository as { full_name?: string } | undefined)?.full_name ?? 'azpn/infra';
 }
 
 /** Whether the event is a pull request from a fork. */
-export function fromFork(event: GithubEvent): boolean {
+export function fromFork(event: GitHubEvent): boolean {
   const pr = event.payload.pull_request as { head?: { repo?: { fork?: boolean } } } | undefined;
   return event.name.startsWith('pull_request') && pr?.head?.repo?.fork === true;
 }

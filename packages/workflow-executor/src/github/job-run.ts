@@ -8,19 +8,19 @@ import type { Scope } from '../expressions/evaluate.js';
 import { evaluateValue, githubFunctions, interpolate } from '../expressions/github-expressions.js';
 import { toText, truthy, type Value } from '../expressions/values.js';
 import { endProcessGroups } from '../shell-process.js';
-import { eventRepository, fromFork, type GithubEvent } from './events.js';
+import { eventRepository, fromFork, type GitHubEvent } from './events.js';
 import { addMask, masked, stepScope, type JobState } from './job-state.js';
 import { runJobSteps } from './job-steps.js';
 import type { MatrixLeg } from './matrix.js';
 import { jobPermissions, type JobPermissions } from './permissions.js';
 import { githubContext, runnerContext, runnerVariables, type RunFacts } from './run-context.js';
 import type { Concurrency, JobResult, JobToken, JobTokenRequest, PullRequestFacts } from './results.js';
-import type { GithubWorkflowOptions } from './options.js';
+import type { GitHubWorkflowOptions } from './options.js';
 import type { Workflow, WorkflowJob } from './workflow-file.js';
 
 /** Everything a job leg needs from the run. */
 export interface LegInput {
-  options: GithubWorkflowOptions;
+  options: GitHubWorkflowOptions;
   workflow: Workflow;
   facts: RunFacts;
   runDir: string;
@@ -76,7 +76,7 @@ function evaluateEnv(values: Record<string, unknown> | undefined, scope: Scope):
 }
 
 /** The pull request a `pull_request*` event's payload describes, as the token request carries it. */
-function pullRequestFacts(event: GithubEvent): { pullRequest?: PullRequestFacts } {
+function pullRequestFacts(event: GitHubEvent): { pullRequest?: PullRequestFacts } {
   const pr = event.payload.pull_request as
     | {
         number: number;

@@ -3,7 +3,7 @@
  * outputs into the `steps` context, then the post steps of the actions that ran, in reverse order, each with
  * its `post-if` (default `always()`). Cancelling interrupts the running step (SIGINT, then SIGTERM).
  */
-import type { GithubStepResult } from '@azpn/action-host';
+import type { GitHubStepResult } from '@azpn/action-host';
 import { evaluateCondition, evaluateValue, interpolate } from '../expressions/github-expressions.js';
 import { toText, truthy } from '../expressions/values.js';
 import { cancelChild } from '../shell-process.js';
@@ -18,7 +18,7 @@ interface PendingPost {
   reference: Extract<ActionReference, { kind: 'local' }>;
   inputs: Record<string, string>;
   env: Record<string, string>;
-  saved: GithubStepResult;
+  saved: GitHubStepResult;
 }
 
 function stepName(step: WorkflowStep, index: number, state: JobState): string {

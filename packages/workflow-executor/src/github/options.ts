@@ -1,14 +1,14 @@
-import type { GithubEvent } from './events.js';
+import type { GitHubEvent } from './events.js';
 import type { DefaultPermissions } from './permissions.js';
 import type { JobToken, JobTokenRequest, StepStarted } from './results.js';
 
 /** How to run a workflow file. */
-export interface GithubWorkflowOptions {
+export interface GitHubWorkflowOptions {
   /** The workflow file. */
   workflow: string;
   /** GITHUB_WORKSPACE: the repository (actions/checkout is a no-op); `./` actions resolve against it. */
   workspace: string;
-  event: GithubEvent;
+  event: GitHubEvent;
   /** Repository variables (`vars`). */
   vars?: Record<string, string>;
   /** Repository secrets (`secrets`); none reach a pull request from a fork. */

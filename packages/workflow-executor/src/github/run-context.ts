@@ -3,13 +3,13 @@
  * the runner sets for every step, from the event, the options and the job.
  */
 import { toValue, type Value } from '../expressions/values.js';
-import { eventRepository, type GithubEvent } from './events.js';
+import { eventRepository, type GitHubEvent } from './events.js';
 
 /** The run-wide facts shared by every job. */
 export interface RunFacts {
   workflowName: string;
   workflowPath: string;
-  event: GithubEvent;
+  event: GitHubEvent;
   workspace: string;
   /** The run's scratch folder. */
   runDir: string;
@@ -22,7 +22,7 @@ export interface RunFacts {
   graphqlUrl: string;
 }
 
-function refFacts(event: GithubEvent): {
+function refFacts(event: GitHubEvent): {
   refName: string;
   refType: string;
   headRef: string;
@@ -38,7 +38,7 @@ function refFacts(event: GithubEvent): {
   };
 }
 
-function actorOf(event: GithubEvent): string {
+function actorOf(event: GitHubEvent): string {
   return (event.payload.sender as { login?: string } | undefined)?.login ?? 'octocat';
 }
 

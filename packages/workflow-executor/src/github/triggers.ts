@@ -3,7 +3,7 @@
  * `branches-ignore`, `tags`, `paths`, the schedule's crons, `workflow_dispatch` inputs) let it through.
  */
 import type { Value } from '../expressions/values.js';
-import type { GithubEvent } from './events.js';
+import type { GitHubEvent } from './events.js';
 import { WorkflowRefusedError } from './workflow-file.js';
 
 /** Whether the workflow runs for the event, and if not, why. */
@@ -62,7 +62,7 @@ function passes(value: string, filters: Filters, include: string, ignore: string
   return true;
 }
 
-function pathsPass(event: GithubEvent, filters: Filters): boolean {
+function pathsPass(event: GitHubEvent, filters: Filters): boolean {
   if (!filters || !('paths' in filters || 'paths-ignore' in filters)) return true;
   if (!event.changedFiles) {
     throw new WorkflowRefusedError(
@@ -73,7 +73,7 @@ function pathsPass(event: GithubEvent, filters: Filters): boolean {
   return event.changedFiles.some((f) => !matchesList(f, filters['paths-ignore']));
 }
 
-function pushPasses(event: GithubEvent, filters: Filters): boolean {
+function pushPasses(event: GitHubEvent, filters: Filters): boolean {
   const branch = /^refs\/heads\/(.+)$/.exec(event.ref)?.[1];
   const tag = /^refs\/tags\/(.+)$/.exec(event.ref)?.[1];
   const hasBranchFilter = !!filters && ('branches' in filters || 'branches-ignore' in filters);
@@ -89,7 +89,7 @@ function pushPasses(event: GithubEvent, filters: Filters): boolean {
   return false;
 }
 
-function pullRequestPasses(event: GithubEvent, filters: Filters): string | undefined {
+function pullRequestPasses(event: GitHubEvent, filters: Filters): string | undefined {
   const action = String(event.payload.action ?? '');
   const types = filters?.types
     ? ([] as string[]).concat(filters.types as string[])
@@ -101,7 +101,7 @@ function pullRequestPasses(event: GithubEvent, filters: Filters): string | undef
   return undefined;
 }
 
-function dispatchInputs(event: GithubEvent, filters: Filters): Record<string, Value> {
+function dispatchInputs(event: GitHubEvent, filters: Filters): Record<string, Value> {
   const declared = (filters?.inputs ?? {}) as Record<
     string,
     { type?: string; default?: unknown; required?: boolean }
@@ -123,7 +123,7 @@ function dispatchInputs(event: GithubEvent, filters: Filters): Record<string, Va
 }
 
 /** Decides whether `on:` lets the event start the workflow. */
-export function decideTrigger(on: unknown, event: GithubEvent): TriggerDecision {
+export function decideTrigger(on: unknown, event: GitHubEvent): TriggerDecision {
   const events = eventsOf(on);
   if (!(event.name in events)) {
     return { triggered: false, reason: `the workflow does not run on ${event.name}`, inputs: {} };

@@ -14,7 +14,7 @@ import { githubContext, type RunFacts } from './run-context.js';
 import { evaluateConcurrency, runJobLeg } from './job-run.js';
 import { ancestorsOf, needsOf, orderJobs } from './job-order.js';
 import { expandMatrix, type MatrixLeg } from './matrix.js';
-import type { GithubWorkflowOptions } from './options.js';
+import type { GitHubWorkflowOptions } from './options.js';
 import { jobPermissions } from './permissions.js';
 import type { Conclusion, JobResult, WorkflowRunResult } from './results.js';
 import { decideTrigger } from './triggers.js';
@@ -71,7 +71,7 @@ function merged(legs: JobResult[]): { result: Conclusion; outputs: Record<string
 function skippedJob(
   workflow: Workflow,
   id: string,
-  options: GithubWorkflowOptions,
+  options: GitHubWorkflowOptions,
   reason: string,
   result: Conclusion = 'skipped',
 ): JobResult {
@@ -96,7 +96,7 @@ function skippedJob(
 
 function finish(
   workflow: Workflow,
-  options: GithubWorkflowOptions,
+  options: GitHubWorkflowOptions,
   fields: Omit<WorkflowRunResult, 'job' | 'workflow' | 'name' | 'event'>,
 ): WorkflowRunResult {
   const jobs = fields.jobs;
@@ -118,7 +118,7 @@ function finish(
   };
 }
 
-function runFacts(options: GithubWorkflowOptions, workflow: Workflow): RunFacts {
+function runFacts(options: GitHubWorkflowOptions, workflow: Workflow): RunFacts {
   const runDir = mkdtempSync(join(tmpdir(), 'azpn-workflow-'));
   const eventPath = join(runDir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(options.event.payload, null, 2));
@@ -143,7 +143,7 @@ function runFacts(options: GithubWorkflowOptions, workflow: Workflow): RunFacts 
 
 /** Runs every job in order; a job sees the results and outputs of the jobs it needs. */
 async function runJobs(
-  options: GithubWorkflowOptions,
+  options: GitHubWorkflowOptions,
   workflow: Workflow,
   facts: RunFacts,
   inputs: Record<string, Value>,
@@ -183,7 +183,7 @@ function conclusionOf(workflow: Workflow, jobs: JobResult[], scope: Scope): Conc
 }
 
 /** Runs the workflow for the event and answers what every job and step did. */
-export async function runGithubWorkflow(options: GithubWorkflowOptions): Promise<WorkflowRunResult> {
+export async function runGitHubWorkflow(options: GitHubWorkflowOptions): Promise<WorkflowRunResult> {
   const workflow = readWorkflow(options.workflow);
   checkSteps(workflow, options.workspace);
   orderJobs(workflow.jobs, workflow.path);
@@ -215,7 +215,7 @@ export async function runGithubWorkflow(options: GithubWorkflowOptions): Promise
 }
 
 async function runLegs(
-  options: GithubWorkflowOptions,
+  options: GitHubWorkflowOptions,
   workflow: Workflow,
   facts: RunFacts,
   id: string,
