@@ -221,6 +221,15 @@ export interface BundleOptions {
   minify?: boolean;
   /** TypeScript sources to use instead of the files on disk, by absolute path. */
   sources?: Record<string, string>;
+  /**
+   * The levers below are on unless false; the bundle-levers benchmark turns each off to measure what it pays.
+   * Chunks for what is loaded only through import().
+   */
+  splitting?: boolean;
+  /** The stand-ins that set up ajv and yaml on first use. */
+  lazyParsers?: boolean;
+  /** Validators of exported schemas compiled when the bundle is built. */
+  buildTimeSchemas?: boolean;
 }
 
 /** The platform of an entry shell, by its file name; none for any other entry. */
@@ -250,7 +259,7 @@ export async function bundle(
     outdir,
     // What is loaded only through import() (a code host's client) goes into a chunk of its own, read and
     // compiled only by the runs that call it; its name is its content's hash, so it changes only when it does.
-    splitting: true,
+    splitting: options.splitting ?? true,
     chunkNames: `${chunkFolder}/[name]-[hash]`,
     bundle: true,
     write: false,
@@ -266,8 +275,8 @@ export async function bundle(
     plugins: [
       ...(options.sources ? [editedSources(options.sources)] : []),
       leftOut(platformOf(entry)),
-      lazilyLoaded,
-      compiledSchemas,
+      ...(options.lazyParsers === false ? [] : [lazilyLoaded]),
+      ...(options.buildTimeSchemas === false ? [] : [compiledSchemas]),
       formDataWithoutGlobal,
       builtinsThroughRequire,
     ],
