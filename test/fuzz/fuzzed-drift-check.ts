@@ -52,6 +52,10 @@ export function driftCheckAction(template: string): FuzzedAction {
             `- {name: a, resource-group: rg, template: ${template}}\n- {name: A, resource-group: rg, template: ${template}}`,
             '- {name: a, resource-group: rg, template: ../outside.json}',
             `- {name: a, resource-group: "rg.", template: ${template}}`,
+            `- {name: a, scope: subscription, resource-group: rg, location: westeurope, template: ${template}}`,
+            `- {name: a, scope: subscription, template: ${template}}`,
+            `- {name: a, scope: managementGroup, template: ${template}}`,
+            `- {name: a, resource-group: rg, location: "eu/west", template: ${template}}`,
           ),
         ),
         { environment: '' },
@@ -66,6 +70,15 @@ export function driftCheckAction(template: string): FuzzedAction {
         'a=1\nnot a pair',
       ]),
       'resource-group': set('resource-group', malformedName(90)),
+      // managementGroup and tenant are choices the input knows, and refuses with the sentence saying so.
+      scope: set('scope', notOneOf(['resourceGroup', 'subscription'])),
+      location: set(
+        'location',
+        fc.oneof(
+          fc.constantFrom('1westeurope', 'west-europe', 'eu/west'),
+          fc.integer({ min: 42, max: 5000 }).map((n) => `w${'e'.repeat(n)}`),
+        ),
+      ),
       'noise-rules': set(
         'noise-rules',
         fc.oneof(

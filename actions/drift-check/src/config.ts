@@ -2,6 +2,7 @@ import { input, InputError, parseInputs, parseYamlInput, type InputSpec, type Pl
 import { structuredInput } from '@azpn/core/structured-inputs';
 import { readAzureConnection, type AzureConnection } from '@azpn/azure';
 import { NoiseRuleSyntaxError, readUserNoiseRules, type NoiseRule } from '@azpn/whatif';
+import { locationInput } from '@azpn/action-deploy/config';
 import {
   environmentNamePattern,
   environmentsSchema,
@@ -43,6 +44,10 @@ const driftInputs = {
   parameters: input.optionalString('parameters'),
   overrides: input.optionalString('parameter-overrides'),
   resourceGroup: input.optionalString('resource-group'),
+  scope: input.choice('scope', ['resourceGroup', 'subscription', 'managementGroup', 'tenant'] as const, {
+    default: 'resourceGroup',
+  }),
+  location: locationInput,
   noiseRules: noiseRulesInput('noise-rules'),
   label: input.optionalString('label', {
     pattern: labelPattern,
@@ -79,17 +84,20 @@ function singleEntry(raw: { environment?: string; resourceGroup?: string }): Env
       'environment',
       'Input required and not supplied: environment (the name of the environment to check), or list them in environments.',
     );
-  if (raw.resourceGroup === undefined)
-    throw new InputError(
-      'resource-group',
-      'Input required and not supplied: resource-group (the resource group the environment is deployed to).',
-    );
-  return { name: raw.environment, 'resource-group': raw.resourceGroup };
+  return {
+    name: raw.environment,
+    ...(raw.resourceGroup !== undefined ? { 'resource-group': raw.resourceGroup } : {}),
+  };
 }
 
 /** Parses and checks every input once; the first bad one throws its sentence. */
 export function readDriftConfig(platform: Platform): DriftConfig {
   const raw = parseInputs(platform.inputs, driftInputs);
+  if (raw.scope === 'managementGroup' || raw.scope === 'tenant')
+    throw new InputError(
+      'scope',
+      `Input scope is ${raw.scope}: drift-check compares environments at resourceGroup or subscription scope only; run what-if of ${raw.scope} templates with the Azure CLI (az deployment ${raw.scope === 'tenant' ? 'tenant' : 'mg'} what-if).`,
+    );
   const workspace = platform.context.workspace;
   const list = raw.environments !== undefined;
   if (list && raw.environment !== undefined)
@@ -107,7 +115,14 @@ export function readDriftConfig(platform: Platform): DriftConfig {
       );
     seen.add(entry.name.toLowerCase());
   }
+  if (list && raw.resourceGroup !== undefined)
+    throw new InputError(
+      'resource-group',
+      'Inputs resource-group and environments are both set: give each listed environment its resource-group.',
+    );
   const defaults = {
+    scope: raw.scope,
+    ...(raw.location !== undefined ? { location: raw.location } : {}),
     ...(raw.template !== undefined ? { template: raw.template } : {}),
     ...(raw.parameters !== undefined ? { parameters: raw.parameters } : {}),
     ...(raw.overrides !== undefined ? { overrides: raw.overrides } : {}),

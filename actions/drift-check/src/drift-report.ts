@@ -12,7 +12,8 @@ import { driftMarker, type DriftNotice } from './drift-tracker.js';
 /** What a notice says of one environment's check. */
 export interface DriftFacts {
   environment: string;
-  resourceGroup: string;
+  /** Where it was compared: a resource group or a subscription, by its name or id. */
+  scope: { kind: 'resource group' | 'subscription'; name: string };
   /** The template as the user named it (relative to the repository). */
   template: string;
   classification: DriftClassification;
@@ -42,7 +43,7 @@ export function markdownNotice(facts: DriftFacts): DriftNotice {
   const { classification } = facts;
   const body =
     `<!-- ${driftMarker(facts.environment, facts.fingerprint)} -->\n` +
-    `What-if of \`${facts.template}\` against resource group \`${facts.resourceGroup}\` found drift in environment ` +
+    `What-if of \`${facts.template}\` against ${facts.scope.kind} \`${facts.scope.name}\` found drift in environment ` +
     `**${facts.environment}** (${driftSize(classification.drift)}), found by ${foundBy(facts)}. The table shows what ` +
     `a deployment of the template would change back.\n\n` +
     whatIfTable(classification.drift) +
@@ -79,8 +80,8 @@ export function htmlNotice(facts: DriftFacts): DriftNotice {
   });
   const run = facts.runUrl ? `<a href="${escapeHtml(facts.runUrl)}">this run</a>` : 'a scheduled run';
   const body =
-    `<p>What-if of <code>${escapeHtml(facts.template)}</code> against resource group ` +
-    `<code>${escapeHtml(facts.resourceGroup)}</code> found drift in environment <b>${escapeHtml(facts.environment)}</b> ` +
+    `<p>What-if of <code>${escapeHtml(facts.template)}</code> against ${facts.scope.kind} ` +
+    `<code>${escapeHtml(facts.scope.name)}</code> found drift in environment <b>${escapeHtml(facts.environment)}</b> ` +
     `(${driftSize(classification.drift)}), found by ${run}. The table shows what a deployment of the template ` +
     `would change back.</p>` +
     htmlTable(['change', 'type', 'name', 'properties'], rows) +

@@ -20,7 +20,7 @@ export function driftSummary(results: readonly EnvironmentResult[], noun: string
         : `[${noun} #${r.record.id}](${r.record.url ?? ''}) ${stepWords[r.record.step]}`;
     return [
       r.name,
-      r.resourceGroup,
+      r.where,
       r.drifted ? `${r.driftCount} change(s)` : 'none',
       r.noiseCount > 0 ? String(r.noiseCount) : '',
       record.trim(),
@@ -29,7 +29,7 @@ export function driftSummary(results: readonly EnvironmentResult[], noun: string
   const drifted = results.filter((r) => r.drifted);
   return (
     markdownHeading(`Drift check: ${drifted.length} of ${results.length} environment(s) drifted`) +
-    markdownTable(['environment', 'resource group', 'drift', 'noise set aside', noun], rows) +
+    markdownTable(['environment', 'scope', 'drift', 'noise set aside', noun], rows) +
     drifted
       .map(
         (r) =>

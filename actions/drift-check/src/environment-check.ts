@@ -1,6 +1,7 @@
 import type { Platform } from '@azpn/core';
 import type { AzureConnection, OpenAzure } from '@azpn/azure';
 import { findResourceGroup, runWhatIf, type ReadyTemplate } from '@azpn/action-deploy/template-what-if';
+import { scopeLabel } from '@azpn/action-deploy/deployment-calls';
 import {
   builtInNoiseRules,
   classifyChanges,
@@ -18,7 +19,10 @@ import type { Environment } from './environments.js';
 /** One environment's outcome, as the `results` output lists it. */
 export interface EnvironmentResult {
   name: string;
-  resourceGroup: string;
+  /** Where it was compared, as deploy's scope is. */
+  scope: Environment['scope'];
+  /** The same as a sentence reads it: `rg-app`, or `subscription 1d2e…`. */
+  where: string;
   drifted: boolean;
   driftCount: number;
   fingerprint?: string;
@@ -41,16 +45,24 @@ export interface CheckContext {
   runUrl?: string;
 }
 
-/** What-if's view of an environment: a missing group is one drift of its own, everything else what-if says. */
+/**
+ * What-if's view of an environment: a missing group (at resource-group scope) is one drift of its own, everything
+ * else what-if says; at subscription scope what-if itself shows the groups the template would make.
+ */
 async function classify(context: CheckContext, environment: Environment, ready: ReadyTemplate) {
   const { azure, platform } = context;
-  if ((await findResourceGroup(azure, environment.resourceGroup)) === undefined) {
-    const groupId = `/subscriptions/${context.connection.subscriptionId}/resourceGroups/${environment.resourceGroup}`;
+  const { scope } = environment;
+  if (
+    scope.level === 'resourceGroup' &&
+    (await findResourceGroup(azure, scope.resourceGroup)) === undefined
+  ) {
+    const groupId = `/subscriptions/${context.connection.subscriptionId}/resourceGroups/${scope.resourceGroup}`;
     return { drift: [{ resourceId: groupId, changeType: 'Create' }], noise: [], unchecked: [] };
   }
   // A reader identity may run what-if only when ARM does not check write permissions on every resource.
   const target = {
-    scope: { level: 'resourceGroup' as const, resourceGroup: environment.resourceGroup },
+    scope,
+    ...(environment.location ? { location: environment.location } : {}),
     deploymentName: environment.deploymentName,
     connection: context.connection,
   };
@@ -76,9 +88,13 @@ export async function checkEnvironment(
   const classification: DriftClassification = await classify(context, environment, ready);
   const { drift } = classification;
   const fingerprint = drift.length > 0 ? driftFingerprint(drift) : undefined;
+  const where = scopeLabel(environment.scope, context.connection.subscriptionId);
   const facts: DriftFacts = {
     environment: environment.name,
-    resourceGroup: environment.resourceGroup,
+    scope:
+      environment.scope.level === 'resourceGroup'
+        ? { kind: 'resource group', name: environment.scope.resourceGroup }
+        : { kind: 'subscription', name: context.connection.subscriptionId },
     template: environment.template,
     classification,
     fingerprint: fingerprint ?? '',
@@ -103,7 +119,8 @@ export async function checkEnvironment(
   }
   return {
     name: environment.name,
-    resourceGroup: environment.resourceGroup,
+    scope: environment.scope,
+    where,
     drifted: drift.length > 0,
     driftCount: drift.reduce((sum, change) => sum + driftPropertyCount(change), 0),
     ...(fingerprint === undefined ? {} : { fingerprint }),

@@ -1,5 +1,6 @@
 import { InputError, quoteValue, resolveWorkspaceFile } from '@azpn/core';
 import { checkResourceName } from '@azpn/azure';
+import { regionName, type DeployScope } from '@azpn/action-deploy/config';
 import {
   OverrideSyntaxError,
   parseParameterOverrides,
@@ -9,7 +10,10 @@ import {
 /** One environment to check: where it is deployed and what from. */
 export interface Environment {
   name: string;
-  resourceGroup: string;
+  /** Where it is deployed: a resource group, or the subscription (a template that makes its own groups). */
+  scope: DeployScope;
+  /** The what-if deployment's region at subscription scope, as ARM names it. */
+  location?: string;
   /** The template as the user wrote it (for the issue), and its real path. */
   template: string;
   templateFile: string;
@@ -21,7 +25,9 @@ export interface Environment {
 /** An entry of the `environments` input, as the schema lets it through. */
 export interface EnvironmentEntry {
   name: string;
-  'resource-group': string;
+  'resource-group'?: string;
+  scope?: EnvironmentScope;
+  location?: string;
   template?: string;
   parameters?: string;
   'parameter-overrides'?: string | Record<string, unknown>;
@@ -42,13 +48,22 @@ export const environmentsSchema = {
   items: {
     type: 'object',
     additionalProperties: false,
-    required: ['name', 'resource-group'],
+    required: ['name'],
     properties: {
       name: { type: 'string', pattern: environmentNamePattern, description: environmentNameRule },
       'resource-group': {
         type: 'string',
         minLength: 1,
-        description: 'the resource group the environment is in',
+        description: 'the resource group the environment is in (at resourceGroup scope)',
+      },
+      scope: {
+        enum: ['resourceGroup', 'subscription'],
+        description: 'resourceGroup (the default) or subscription, for a template that makes its own groups',
+      },
+      location: {
+        type: 'string',
+        pattern: '^[A-Za-z][A-Za-z0-9 ]{1,63}$',
+        description: 'the region of the what-if deployment at subscription scope, such as westeurope',
       },
       template: { type: 'string', minLength: 1, description: 'a .bicep, .bicepparam or .json file' },
       parameters: { type: 'string', minLength: 1, description: 'a .json ARM parameters file' },
@@ -64,8 +79,40 @@ export const environmentsSchema = {
 const templateRule = { pattern: /\.(bicep|bicepparam|json)$/i, kind: 'a .bicep, .bicepparam or .json file' };
 const parametersRule = { pattern: /\.json$/i, kind: 'a .json ARM parameters file' };
 
+/** The scopes an environment can be checked at. */
+export type EnvironmentScope = DeployScope['level'];
+
+/**
+ * An entry's scope: a resource group (named by the entry or the resource-group input) by default, or the
+ * subscription, where a resource group would be meaningless and is refused.
+ */
+function scopeOf(
+  entry: EnvironmentEntry,
+  defaults: EnvironmentDefaults,
+  where: (field: string) => string,
+): DeployScope {
+  const level = entry.scope ?? defaults.scope ?? 'resourceGroup';
+  const group = entry['resource-group'];
+  if (level === 'subscription') {
+    if (group !== undefined)
+      throw new InputError(
+        where('resource-group'),
+        `Input ${where('resource-group')} is set, but the environment is checked at subscription scope, where its template names its own groups: remove it or use scope resourceGroup.`,
+      );
+    return { level };
+  }
+  if (group === undefined)
+    throw new InputError(
+      where('resource-group'),
+      `Input required and not supplied: ${where('resource-group')} (the resource group the environment is deployed to), or set scope to subscription.`,
+    );
+  return { level, resourceGroup: checkResourceName(where('resource-group'), 'resource group', group) };
+}
+
 /** What an entry falls back to: the single-environment inputs of the same names. */
 export interface EnvironmentDefaults {
+  scope?: EnvironmentScope;
+  location?: string;
   template?: string;
   parameters?: string;
   overrides?: string;
@@ -111,7 +158,13 @@ export function readEnvironment(
       where('parameters'),
       `Input ${where('parameters')} cannot be used with a .bicepparam template, which carries its own values: use parameter-overrides instead.`,
     );
-  const resourceGroup = checkResourceName(where('resource-group'), 'resource group', entry['resource-group']);
+  const scope = scopeOf(entry, defaults, where);
+  const location = entry.location ?? defaults.location;
+  if (scope.level === 'subscription' && location === undefined)
+    throw new InputError(
+      where('location'),
+      `Input ${where('location')} is not set, and a subscription-scope environment needs the region of its what-if deployment: set it, such as westeurope.`,
+    );
   const deploymentName = checkResourceName(
     where('deployment-name'),
     'deployment',
@@ -119,7 +172,8 @@ export function readEnvironment(
   );
   return {
     name: entry.name,
-    resourceGroup,
+    scope,
+    ...(scope.level === 'subscription' ? { location: regionName(location!) } : {}),
     template,
     templateFile,
     ...(parametersFile ? { parametersFile } : {}),

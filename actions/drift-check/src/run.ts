@@ -97,7 +97,9 @@ function setOutputs(platform: Platform, results: EnvironmentResult[]): void {
 function resultJson(result: EnvironmentResult) {
   return {
     name: result.name,
-    resourceGroup: result.resourceGroup,
+    ...(result.scope.level === 'resourceGroup'
+      ? { resourceGroup: result.scope.resourceGroup }
+      : { scope: result.scope.level }),
     drifted: result.drifted,
     driftCount: result.driftCount,
     ...(result.fingerprint ? { fingerprint: result.fingerprint } : {}),

@@ -37,7 +37,7 @@ describe('drift-check inputs', () => {
     expect(read.environments).toEqual([
       expect.objectContaining({
         name: 'prod',
-        resourceGroup: 'rg-forwarder',
+        scope: { level: 'resourceGroup', resourceGroup: 'rg-forwarder' },
         template,
         templateFile: join(root, template),
         deploymentName: 'drift-check-prod',
@@ -111,6 +111,52 @@ describe('drift-check inputs', () => {
     );
     expect(message({ ...one, label: 'a,b' })).toMatch(
       /^Input label is "a,b".*without a comma or a semicolon/,
+    );
+  });
+
+  it('environments at subscription scope: a location, no resource group, and the scope an entry may change', () => {
+    const single = config({ environment: 'zone', template, scope: 'subscription', location: 'West Europe' });
+    expect(single.environments).toEqual([
+      expect.objectContaining({ scope: { level: 'subscription' }, location: 'westeurope' }),
+    ]);
+    const listed = config({
+      template,
+      location: 'westeurope',
+      environments: [
+        '- {name: zone, scope: subscription}',
+        '- {name: app, resource-group: rg-app}',
+        '- {name: other, scope: subscription, location: northeurope}',
+      ].join('\n'),
+    });
+    expect(listed.environments.map((e) => [e.name, e.scope, e.location])).toEqual([
+      ['zone', { level: 'subscription' }, 'westeurope'],
+      ['app', { level: 'resourceGroup', resourceGroup: 'rg-app' }, undefined],
+      ['other', { level: 'subscription' }, 'northeurope'],
+    ]);
+    expect(message({ environment: 'zone', template, scope: 'subscription' })).toBe(
+      'Input location is not set, and a subscription-scope environment needs the region of its what-if deployment: set it, such as westeurope.',
+    );
+    expect(
+      message({
+        environment: 'zone',
+        template,
+        scope: 'subscription',
+        location: 'westeurope',
+        'resource-group': 'rg',
+      }),
+    ).toMatch(/^Input resource-group is set, but the environment is checked at subscription scope/);
+    expect(message({ environments: `- {name: zone, scope: subscription, template: ${template}}` })).toMatch(
+      /^Input environments \(zone: location\) is not set/,
+    );
+    expect(message({ environment: 'zone', template })).toMatch(
+      /^Input required and not supplied: resource-group .*or set scope to subscription\.$/,
+    );
+    expect(message({ environment: 'zone', template, scope: 'tenant' })).toMatch(
+      /^Input scope is tenant: drift-check compares environments at resourceGroup or subscription scope only/,
+    );
+    expect(message({ environment: 'zone', template, scope: 'Subscription' })).toMatch(/^Input scope /);
+    expect(message({ environments: '- {name: z, scope: tenant}' })).toMatch(
+      /^Input environments has \[0\]\.scope/,
     );
   });
 

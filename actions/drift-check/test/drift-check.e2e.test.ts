@@ -308,6 +308,64 @@ describe('drift-check with a list of environments', () => {
   });
 });
 
+describe('drift-check at subscription scope', () => {
+  const landingZone = 'bicep/landing-zone/main.bicepparam';
+
+  it('compares a template that makes its own group, names the subscription, and opens an issue on drift', async () => {
+    const { credential, options } = cloudSdkAccess(local.cloud);
+    const built = await compileParams(join(root, landingZone));
+    const values = (built.parameters.parameters ?? {}) as Record<string, { value: unknown }>;
+    const parameters = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v.value }]));
+    const deployments = new DeploymentsClient(credential, local.cloud.subscriptionId, options);
+    await deployments.deployments.createOrUpdateAtSubscriptionScope(
+      'landing',
+      { location: 'westeurope', properties: { template: built.template!, parameters, mode: 'Incremental' } },
+      { updateIntervalInMs: 20 },
+    );
+    const inputs = {
+      environment: 'landing',
+      template: landingZone,
+      scope: 'subscription',
+      location: 'West Europe',
+    };
+
+    await admin.clearCalls();
+    const clean = await driftStep(inputs);
+    expect(clean.errors).toEqual([]);
+    expect(clean.outputs['has-drift']).toBe('false');
+    expect(JSON.parse(clean.outputs.results!)).toEqual([
+      expect.objectContaining({ name: 'landing', scope: 'subscription', drifted: false, issue: 'clean' }),
+    ]);
+    expect(clean.summary).toContain(`| landing | subscription ${local.cloud.subscriptionId} | none |`);
+    // What-if went to the subscription's deployments (which ARM refuses without a location), not to a group's.
+    const whatIfs = (await admin.calls()).filter((c) => c.path.endsWith('/whatIf'));
+    expect(whatIfs.map((c) => c.path.replace(/^\/subscriptions\/[^/]+/, ''))).toEqual([
+      '/providers/Microsoft.Resources/deployments/drift-check-landing/whatIf',
+    ]);
+
+    const vnet = `/subscriptions/${local.cloud.subscriptionId}/resourceGroups/rg-landing-example/providers/Microsoft.Network/virtualNetworks/vnet-landing-example`;
+    await admin.patchResource(vnet, { tags: { environment: 'example', owner: 'someone-else' } });
+    const drifted = await driftStep(inputs);
+    expect(drifted.errors).toEqual([]);
+    expect([drifted.outputs['has-drift'], drifted.outputs['drift-count']]).toEqual(['true', '1']);
+    const issue = (await repository()).issues.find((i) => i.title.startsWith('Drift in landing'))!;
+    expect(issue.body).toContain(`against subscription \`${local.cloud.subscriptionId}\``);
+    expect(issue.body).toContain('`tags.owner: "someone-else" → "platform-engineering"`');
+  });
+
+  it('refuses a subscription-scope environment without a location, before any call', async () => {
+    await admin.clearCalls();
+    const step = await driftStep(
+      { environment: 'landing', template: landingZone, scope: 'subscription' },
+      'ghs_unused',
+    );
+    expect(step.errors).toEqual([
+      'Input location is not set, and a subscription-scope environment needs the region of its what-if deployment: set it, such as westeurope.',
+    ]);
+    expect(await admin.calls()).toEqual([]);
+  });
+});
+
 describe('drift-check on Azure DevOps: one work item through its lifecycle', () => {
   /** The task's errors and the values of its output variables. */
   async function driftTask() {
