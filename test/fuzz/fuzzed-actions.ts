@@ -288,6 +288,8 @@ export function previewAction(template: string): FuzzedAction {
     malformed: {
       ...Object.fromEntries(shared.map((input) => [input, deploy.malformed[input]!])),
       mode: set('mode', notOneOf(['deploy', 'destroy', 'sweep'])),
+      // managementGroup and tenant are choices the input knows, and refuses with the sentence saying so.
+      scope: set('scope', notOneOf(['resourceGroup', 'subscription'])),
       'resource-group': group('resource-group'),
       ttl: set(
         'ttl',

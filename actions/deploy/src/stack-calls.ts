@@ -16,6 +16,7 @@ export function stackBody(
   return {
     // The stacks service requires a location at subscription scope; a group's stack lives in its group's.
     ...(config.scope.level === 'subscription' ? { location: config.location! } : {}),
+    ...(stack.tags === undefined ? {} : { tags: stack.tags }),
     properties: {
       template: prepared.template,
       parameters: prepared.parameters,

@@ -21,6 +21,8 @@ export interface StackSettings {
     applyToChildScopes: boolean;
   };
   bypassStackOutOfSyncError: boolean;
+  /** The stack's own tags (a preview's ownership tags); deploy's inputs set none. */
+  tags?: Record<string, string>;
 }
 
 /** The inputs only a stack reads. */

@@ -21,15 +21,20 @@ import {
 } from '@azpn/action-deploy/config';
 import type { DeployConfig } from '@azpn/action-deploy/config';
 import { defaultPrefix, environmentName } from './environment-name.js';
+import { previewStackSettings } from './preview-stack-settings.js';
 import { parseTtl, ttlRule } from './ttl.js';
 
 /** What the action does: deploy a pull request's preview, tear it down, or sweep closed and expired ones. */
 export const modes = ['deploy', 'destroy', 'sweep'] as const;
 export type PreviewMode = (typeof modes)[number];
 
+/** The scopes a preview lives at; management group and tenant are named to be refused with a sentence. */
+const scopes = ['resourceGroup', 'subscription', 'managementGroup', 'tenant'] as const;
+
 const previewInputs = {
   ...templateInputs,
   mode: input.choice('mode', modes, { default: 'deploy' }),
+  scope: input.choice('scope', scopes, { default: 'resourceGroup' }),
   location: locationInput,
   prefix: input.optionalString('prefix'),
   resourceGroup: optionalResourceNameInput('resource-group', 'resource group'),
@@ -47,11 +52,23 @@ export interface CodeHostAccess {
   token?: string;
 }
 
+/**
+ * Where a preview lives: its own resource group (the template deploys into it), or, at subscription scope, a
+ * deployment stack named after the environment (the template makes its own groups, and the stack deletes them with
+ * itself). Either carries the preview tags that teardown and the sweep go by.
+ */
+export type PreviewHome = { kind: 'resource group'; name: string } | { kind: 'stack'; name: string };
+
+/** How a sentence names the home: `resource group preview-app-pr-7`, `deployment stack preview-app-pr-7`. */
+export function homeLabel(home: PreviewHome): string {
+  return `${home.kind === 'stack' ? 'deployment stack' : 'resource group'} ${home.name}`;
+}
+
 /** The pull request a deploy or teardown is for, and the environment it names. */
 export interface PreviewTarget {
   pullRequest: PullRequestContext;
   environmentName: string;
-  resourceGroup: string;
+  home: PreviewHome;
 }
 
 interface Common {
@@ -64,7 +81,10 @@ interface Common {
 export type PreviewConfig =
   | (Common & { mode: 'deploy'; target: PreviewTarget; ttlMs: number; deploy: DeployConfig })
   | (Common & { mode: 'destroy'; target: PreviewTarget })
-  | (Common & { mode: 'sweep'; ttlMs: number; dryRun: boolean });
+  | (Common & { mode: 'sweep'; ttlMs: number; dryRun: boolean; scope: PreviewScope });
+
+/** The level previews live at: resource groups, or subscription-scope deployment stacks. */
+export type PreviewScope = 'resourceGroup' | 'subscription';
 
 type Raw = ReturnType<typeof parseInputs<typeof previewInputs>>;
 
@@ -89,10 +109,35 @@ function pullRequestOf(platform: Platform, mode: PreviewMode): PullRequestContex
   return pr;
 }
 
-function targetOf(platform: Platform, raw: Raw, mode: PreviewMode): PreviewTarget {
+/** The scope, checked against the inputs it needs and refuses, before the pull request is read. */
+function scopeOf(raw: Raw): PreviewScope {
+  const { scope } = raw;
+  if (scope === 'managementGroup' || scope === 'tenant')
+    throw new InputError(
+      'scope',
+      `Input scope is ${scope}: previews live in a resource group or a subscription; deploy ${scope} templates with the Azure CLI (az stack ${scope === 'tenant' ? 'tenant' : 'mg'}).`,
+    );
+  if (scope === 'subscription' && raw.resourceGroup !== undefined)
+    throw new InputError(
+      'resource-group',
+      'Input resource-group is set, but at scope subscription the preview is a deployment stack named after the environment whose template makes its own groups: remove resource-group, or use scope resourceGroup.',
+    );
+  if (scope === 'subscription' && raw.mode === 'deploy' && raw.location === undefined)
+    throw new InputError(
+      'location',
+      'Input location is not set, and a subscription-scope preview needs the region that keeps its deployment stack: set it, such as westeurope.',
+    );
+  return scope;
+}
+
+function targetOf(platform: Platform, raw: Raw, mode: PreviewMode, scope: PreviewScope): PreviewTarget {
   const pullRequest = pullRequestOf(platform, mode);
   const name = environmentName(raw.prefix ?? defaultPrefix(platform.context.repository), pullRequest.number);
-  return { pullRequest, environmentName: name, resourceGroup: raw.resourceGroup ?? name };
+  const home: PreviewHome =
+    scope === 'subscription'
+      ? { kind: 'stack', name }
+      : { kind: 'resource group', name: raw.resourceGroup ?? name };
+  return { pullRequest, environmentName: name, home };
 }
 
 function deployConfigOf(
@@ -107,10 +152,12 @@ function deployConfigOf(
       'Input template is required in mode deploy: give the .bicep, .bicepparam or .json template the preview deploys.',
     );
   const sources = readTemplateSources(platform, { ...raw, template: raw.template });
+  const { home } = target;
   return {
     ...sources,
-    scope: { level: 'resourceGroup', resourceGroup: target.resourceGroup },
-    resourceGroup: target.resourceGroup,
+    ...(home.kind === 'stack'
+      ? { scope: { level: 'subscription' }, resourceGroup: '', stack: previewStackSettings(home.name) }
+      : { scope: { level: 'resourceGroup', resourceGroup: home.name }, resourceGroup: home.name }),
     ...(raw.location ? { location: regionName(raw.location) } : {}),
     tags: {},
     deploymentName: deploymentNameOf(platform, undefined, sources.templateFile),
@@ -132,12 +179,13 @@ function hostOf(platform: Platform, raw: Raw): CodeHostAccess {
 export function readPreviewConfig(platform: Platform): PreviewConfig {
   const raw = parseInputs(platform.inputs, previewInputs);
   const ttlMs = ttlOf(raw);
+  const scope = scopeOf(raw);
   const host = hostOf(platform, raw);
   if (raw.mode === 'sweep') {
     const connection = readAzureConnection(platform);
-    return { mode: 'sweep', ttlMs, dryRun: raw.dryRun, connection, host, comment: raw.comment };
+    return { mode: 'sweep', ttlMs, dryRun: raw.dryRun, scope, connection, host, comment: raw.comment };
   }
-  const target = targetOf(platform, raw, raw.mode);
+  const target = targetOf(platform, raw, raw.mode, scope);
   const connection = readAzureConnection(platform);
   if (raw.mode === 'destroy') return { mode: 'destroy', target, connection, host, comment: raw.comment };
   const deploy = deployConfigOf(platform, raw, target, connection);

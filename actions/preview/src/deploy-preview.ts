@@ -7,10 +7,11 @@ import { markdownHeading, type Platform } from '@azpn/core';
 import { openAzure } from '@azpn/azure';
 import { executeDeployment, prepareDeployment } from '@azpn/action-deploy/deployment';
 import type { CommentStore, PullRequestHost } from '@azpn/code-host';
-import type { PreviewConfig } from './config.js';
+import { homeLabel, type PreviewConfig } from './config.js';
 import { openCodeHost, postPreviewComment } from './code-host.js';
 import { deployedComment, deployingComment, failedComment, targetFacts } from './preview-comment.js';
 import { preparePreviewGroup } from './preview-group.js';
+import { previewStackTags } from './preview-stack.js';
 import { previewTagNames } from './preview-tags.js';
 
 type DeployMode = Extract<PreviewConfig, { mode: 'deploy' }>;
@@ -21,7 +22,8 @@ type DeployMode = Extract<PreviewConfig, { mode: 'deploy' }>;
  */
 export function announceTarget(platform: Platform, target: DeployMode['target'], doing: string): boolean {
   platform.outputs.set('environment-name', target.environmentName);
-  platform.outputs.set('resource-group', target.resourceGroup);
+  platform.outputs.set('resource-group', target.home.kind === 'resource group' ? target.home.name : '');
+  platform.outputs.set('stack-name', target.home.kind === 'stack' ? target.home.name : '');
   platform.outputs.set('skipped', String(target.pullRequest.fork));
   if (!target.pullRequest.fork) return false;
   platform.log.info(
@@ -71,18 +73,23 @@ export async function deployPreview(platform: Platform, config: DeployMode): Pro
   await post(deployingComment(facts));
   const azure = await openAzure(platform, config.connection);
   try {
-    const tags = await preparePreviewGroup(azure, {
-      target,
-      repository: config.host.repository,
-      ...(config.deploy.location ? { location: config.deploy.location } : {}),
-      ttlMs: config.ttlMs,
-      now,
-    });
-    const outcome = await executeDeployment(platform, config.deploy, { azure, prepared });
+    const preview = { target, repository: config.host.repository, ttlMs: config.ttlMs, now };
+    let deploy = config.deploy;
+    let tags: Record<string, string>;
+    if (deploy.stack) {
+      // The stack carries the preview's tags: it is what teardown and the sweep find and delete.
+      tags = await previewStackTags(azure, preview);
+      deploy = { ...deploy, stack: { ...deploy.stack, tags } };
+    } else
+      tags = await preparePreviewGroup(azure, {
+        ...preview,
+        ...(deploy.location ? { location: deploy.location } : {}),
+      });
+    const outcome = await executeDeployment(platform, deploy, { azure, prepared });
     await post(deployedComment(facts, outcome.changes, outcome.outputs));
     await platform.summary.append(
       markdownHeading(`Preview ${target.environmentName}`) +
-        `Deployed ${target.pullRequest.headSha?.slice(0, 7) ?? 'the pull request'} to ${target.resourceGroup}, which expires at ${tags[previewTagNames.expiresAt]}.\n`,
+        `Deployed ${target.pullRequest.headSha?.slice(0, 7) ?? 'the pull request'} to the ${homeLabel(target.home)}, which expires at ${tags[previewTagNames.expiresAt]}.\n`,
     );
   } catch (error) {
     await post(failedComment(facts, (error as Error).message)).catch(() => undefined);

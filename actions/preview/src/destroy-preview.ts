@@ -4,30 +4,36 @@
  */
 import { markdownHeading, UserFacingError, type Platform } from '@azpn/core';
 import { openAzure, pollWithProgress, toUserFacingError } from '@azpn/azure';
-import type { PreviewConfig } from './config.js';
+import { homeLabel, type PreviewConfig } from './config.js';
 import { openCodeHost, postPreviewComment } from './code-host.js';
 import { announceTarget } from './deploy-preview.js';
 import { destroyedComment, targetFacts } from './preview-comment.js';
-import { findGroup, refuseForeignGroup } from './preview-group.js';
+import { findGroup, refuseForeignHome } from './preview-group.js';
+import { deletePreviewStack, findPreviewStack } from './preview-stack.js';
 import { resourcesClient } from '@azpn/azure/clients/resources';
 
 type DestroyMode = Extract<PreviewConfig, { mode: 'destroy' }>;
 
-/** Deletes the group if it is this pull request's; answers whether a group was deleted. */
-async function deleteOwnGroup(platform: Platform, config: DestroyMode): Promise<boolean> {
+/** Deletes the group (or stack) if it is this pull request's; answers whether there was one to delete. */
+async function deleteOwnHome(platform: Platform, config: DestroyMode): Promise<boolean> {
   const { target } = config;
+  const { home } = target;
   const azure = await openAzure(platform, config.connection);
   try {
-    const group = await findGroup(azure, target.resourceGroup);
-    if (group === undefined) {
-      platform.log.info(
-        `The resource group ${target.resourceGroup} does not exist: there is nothing to delete.`,
-      );
+    const found =
+      home.kind === 'stack' ? await findPreviewStack(azure, home.name) : await findGroup(azure, home.name);
+    if (found === undefined) {
+      platform.log.info(`The ${homeLabel(home)} does not exist: there is nothing to delete.`);
       return false;
     }
-    refuseForeignGroup(group, config.host.repository, target, 'deleted');
-    const poller = await azure.client(resourcesClient).resourceGroups.beginDelete(target.resourceGroup);
-    await pollWithProgress(poller, `delete ${target.resourceGroup}`, platform);
+    refuseForeignHome(found.tags, config.host.repository, target, 'deleted');
+    if (home.kind === 'stack') {
+      const { released } = await deletePreviewStack(azure, home.name, platform);
+      platform.log.info(`Deleted the ${homeLabel(home)} and the ${released.length} resource(s) it managed.`);
+      return true;
+    }
+    const poller = await azure.client(resourcesClient).resourceGroups.beginDelete(home.name);
+    await pollWithProgress(poller, `delete ${home.name}`, platform);
     return true;
   } catch (error) {
     if (error instanceof UserFacingError) throw error;
@@ -39,7 +45,7 @@ async function deleteOwnGroup(platform: Platform, config: DestroyMode): Promise<
 export async function destroyPreview(platform: Platform, config: DestroyMode): Promise<void> {
   const { target } = config;
   if (announceTarget(platform, target, 'torn down')) return;
-  const deleted = await deleteOwnGroup(platform, config);
+  const deleted = await deleteOwnHome(platform, config);
   platform.outputs.set('deleted', String(deleted));
   if (config.comment) {
     const comments = openCodeHost(platform, config.host).comments(target.pullRequest.number);
@@ -54,7 +60,7 @@ export async function destroyPreview(platform: Platform, config: DestroyMode): P
   await platform.summary.append(
     markdownHeading(`Preview ${target.environmentName} torn down`) +
       (deleted
-        ? `Deleted the resource group ${target.resourceGroup}.\n`
-        : `No resource group ${target.resourceGroup} existed.\n`),
+        ? `Deleted the ${homeLabel(target.home)}${target.home.kind === 'stack' ? ' with what it managed' : ''}.\n`
+        : `No ${homeLabel(target.home)} existed.\n`),
   );
 }

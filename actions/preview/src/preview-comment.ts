@@ -4,6 +4,9 @@
  */
 import { markdownTable } from '@azpn/core';
 import { changeCounts, whatIfTable, type ResourceChange } from '@azpn/whatif';
+import type { PreviewHome } from './config.js';
+
+const labelOf = (home: PreviewHome) => (home.kind === 'stack' ? 'deployment stack' : 'resource group');
 
 /** The longest comment body written: GitHub refuses more than 65,536 characters. */
 export const commentLimit = 60_000;
@@ -11,7 +14,8 @@ export const commentLimit = 60_000;
 /** What every status of the comment says. */
 export interface CommentFacts {
   environmentName: string;
-  resourceGroup: string;
+  /** Where the preview lives, as a sentence names it: `resource group x` or `deployment stack x`. */
+  home: PreviewHome;
   head?: string;
   runUrl?: string;
   expiresAt?: Date;
@@ -26,13 +30,13 @@ export interface ShownOutput {
 
 /** The comment's facts of a pull request's preview: its environment, head commit and the run's page. */
 export function targetFacts(
-  target: { environmentName: string; resourceGroup: string; pullRequest: { headSha?: string } },
+  target: { environmentName: string; home: PreviewHome; pullRequest: { headSha?: string } },
   runUrl: string | undefined,
   expiresAt?: Date,
 ): CommentFacts {
   return {
     environmentName: target.environmentName,
-    resourceGroup: target.resourceGroup,
+    home: target.home,
     ...(target.pullRequest.headSha ? { head: target.pullRequest.headSha } : {}),
     ...(runUrl ? { runUrl } : {}),
     ...(expiresAt ? { expiresAt } : {}),
@@ -41,7 +45,7 @@ export function targetFacts(
 
 function heading(facts: CommentFacts, status: string): string {
   const parts = [
-    `resource group \`${facts.resourceGroup}\``,
+    `${labelOf(facts.home)} \`${facts.home.name}\``,
     ...(facts.head ? [`head \`${facts.head.slice(0, 7)}\``] : []),
     ...(facts.expiresAt ? [`expires ${facts.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`] : []),
     ...(facts.runUrl ? [`[run](${facts.runUrl})`] : []),
@@ -87,7 +91,7 @@ export function failedComment(facts: CommentFacts, message: string): string {
 /** The comment once the pull request closed and the preview was torn down (or there was none). */
 export function destroyedComment(facts: CommentFacts, deleted: boolean): string {
   const said = deleted
-    ? `The resource group \`${facts.resourceGroup}\` was deleted.`
-    : `There was no resource group \`${facts.resourceGroup}\` to delete.`;
+    ? `The ${labelOf(facts.home)} \`${facts.home.name}\` was deleted${facts.home.kind === 'stack' ? ' with the resources and groups it managed' : ''}.`
+    : `There was no ${labelOf(facts.home)} \`${facts.home.name}\` to delete.`;
   return `${heading({ ...facts, expiresAt: undefined }, 'torn down')}\n${said}\n`;
 }

@@ -1,7 +1,7 @@
 import { InputError, UserFacingError } from '@azpn/core';
 import type { OpenAzure } from '@azpn/azure';
 import type { ResourceGroup } from '@azure/arm-resources';
-import type { PreviewTarget } from './config.js';
+import { homeLabel, type PreviewTarget } from './config.js';
 import { belongsTo, deployTags, readPreviewTags, type PreviewTags } from './preview-tags.js';
 import { resourcesClient } from '@azpn/azure/clients/resources';
 
@@ -22,17 +22,18 @@ export function describeOwner(tags: PreviewTags | undefined): string {
   return `its tags name ${tags.repository} pull request #${tags.pullRequest}`;
 }
 
-/** Refuses a group that is not this pull request's preview: nothing is changed or deleted. */
-export function refuseForeignGroup(
-  group: ResourceGroup,
+/** Refuses a group or stack that is not this pull request's preview: nothing is changed or deleted. */
+export function refuseForeignHome(
+  tags: Record<string, string> | undefined,
   repository: string,
   target: PreviewTarget,
   doing: string,
 ): void {
-  const tags = readPreviewTags(group.tags);
-  if (belongsTo(tags, repository, target.pullRequest.number)) return;
+  const read = readPreviewTags(tags);
+  if (belongsTo(read, repository, target.pullRequest.number)) return;
+  const label = homeLabel(target.home);
   throw new UserFacingError(
-    `The resource group ${target.resourceGroup} is not the preview of ${repository} pull request #${target.pullRequest.number} (${describeOwner(tags)}): nothing was ${doing}; set prefix or resource-group to a name of its own.`,
+    `The ${label} is not the preview of ${repository} pull request #${target.pullRequest.number} (${describeOwner(read)}): nothing was ${doing}; set prefix${target.home.kind === 'resource group' ? ' or resource-group' : ''} to a name of its own.`,
   );
 }
 
@@ -46,25 +47,35 @@ export async function preparePreviewGroup(
   preview: { target: PreviewTarget; repository: string; location?: string; ttlMs: number; now: Date },
 ): Promise<Record<string, string>> {
   const { target, repository } = preview;
+  const name = target.home.name;
   const groups = azure.client(resourcesClient).resourceGroups;
-  const existing = await findGroup(azure, target.resourceGroup);
-  if (existing) refuseForeignGroup(existing, repository, target, 'deployed');
-  const tags = deployTags(existing?.tags, {
-    repository,
-    pullRequest: target.pullRequest.number,
-    ...(target.pullRequest.headSha ? { head: target.pullRequest.headSha } : {}),
-    now: preview.now,
-    ttlMs: preview.ttlMs,
-  });
+  const existing = await findGroup(azure, name);
+  if (existing) refuseForeignHome(existing.tags, repository, target, 'deployed');
+  const tags = previewTagsFor(existing?.tags, preview);
   if (existing) {
-    await groups.update(target.resourceGroup, { tags });
+    await groups.update(name, { tags });
     return tags;
   }
   if (!preview.location)
     throw new InputError(
       'location',
-      `Input location is not set and the preview's resource group ${target.resourceGroup} does not exist yet: set location to the region to create it in, such as westeurope.`,
+      `Input location is not set and the preview's resource group ${name} does not exist yet: set location to the region to create it in, such as westeurope.`,
     );
-  await groups.createOrUpdate(target.resourceGroup, { location: preview.location, tags });
+  await groups.createOrUpdate(name, { location: preview.location, tags });
   return tags;
+}
+
+/** The tags a deploy gives the preview's home: its other tags kept, the ownership, head commit and expiry renewed. */
+export function previewTagsFor(
+  existing: Record<string, string> | undefined,
+  preview: { target: PreviewTarget; repository: string; ttlMs: number; now: Date },
+): Record<string, string> {
+  const { target } = preview;
+  return deployTags(existing, {
+    repository: preview.repository,
+    pullRequest: target.pullRequest.number,
+    ...(target.pullRequest.headSha ? { head: target.pullRequest.headSha } : {}),
+    now: preview.now,
+    ttlMs: preview.ttlMs,
+  });
 }

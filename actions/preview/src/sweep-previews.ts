@@ -1,13 +1,14 @@
 /**
- * `mode: sweep`, on a schedule: lists this repository's preview groups by their repository tag (a group without the
- * tag, or with another repository's, is never listed, so never touched), decides each (closed pull request or passed
+ * `mode: sweep`, on a schedule: lists this repository's preview groups (at scope subscription: deployment stacks) by
+ * their repository tag (one without the tag, or with another repository's, is never listed, so never touched), decides each (closed pull request or passed
  * expiry: delete; otherwise keep), deletes unless `dry-run`, and writes a table of what it kept and deleted, and why.
  */
 import { markdownHeading, markdownTable, type Platform } from '@azpn/core';
 import { openAzure, pollWithProgress, toUserFacingError, type OpenAzure } from '@azpn/azure';
 import type { PullRequestHost } from '@azpn/code-host';
-import type { PreviewConfig } from './config.js';
+import type { PreviewConfig, PreviewScope } from './config.js';
 import { openCodeHost } from './code-host.js';
+import { deletePreviewStack, listPreviewStacks } from './preview-stack.js';
 import { previewTagNames } from './preview-tags.js';
 import { decideGroup, type SweepDecision } from './sweep-decision.js';
 import { resourcesClient } from '@azpn/azure/clients/resources';
@@ -44,16 +45,29 @@ async function decideAll(
   return decisions;
 }
 
-async function deleteGroups(platform: Platform, azure: OpenAzure, names: string[]): Promise<void> {
+/** Deletes the doomed groups, or stacks with what they manage, side by side. */
+async function deleteHomes(
+  platform: Platform,
+  azure: OpenAzure,
+  scope: PreviewScope,
+  names: string[],
+): Promise<void> {
   await Promise.all(
     names.map(async (name) => {
+      if (scope === 'subscription') return void (await deletePreviewStack(azure, name, platform));
       const poller = await azure.client(resourcesClient).resourceGroups.beginDelete(name);
       await pollWithProgress(poller, `delete ${name}`, platform);
     }),
   );
 }
 
-function summary(decisions: SweepDecision[], dryRun: boolean, repository: string): string {
+function summary(
+  decisions: SweepDecision[],
+  dryRun: boolean,
+  repository: string,
+  scope: PreviewScope,
+): string {
+  const noun = scope === 'subscription' ? 'deployment stack' : 'resource group';
   const verb = (d: SweepDecision) => (d.action === 'keep' ? 'kept' : dryRun ? 'would delete' : 'deleted');
   const rows = decisions.map((d) => [
     d.group,
@@ -62,13 +76,11 @@ function summary(decisions: SweepDecision[], dryRun: boolean, repository: string
     verb(d),
     d.reason,
   ]);
-  const intro = decisions.length === 0 ? `No resource group is tagged as a preview of ${repository}.\n` : '';
+  const intro = decisions.length === 0 ? `No ${noun} is tagged as a preview of ${repository}.\n` : '';
   return (
     markdownHeading(`Preview sweep of ${repository}${dryRun ? ' (dry run: nothing deleted)' : ''}`) +
     intro +
-    (rows.length > 0
-      ? markdownTable(['resource group', 'pull request', 'expires at', 'action', 'why'], rows)
-      : '')
+    (rows.length > 0 ? markdownTable([noun, 'pull request', 'expires at', 'action', 'why'], rows) : '')
   );
 }
 
@@ -79,13 +91,17 @@ export async function sweepPreviews(platform: Platform, config: SweepMode): Prom
   const azure = await openAzure(platform, config.connection);
   let decisions: SweepDecision[];
   try {
-    decisions = await decideAll(host, await listPreviewGroups(azure, repository), new Date());
+    const homes =
+      config.scope === 'subscription'
+        ? await listPreviewStacks(azure, repository)
+        : await listPreviewGroups(azure, repository);
+    decisions = await decideAll(host, homes, new Date());
     const doomed = decisions.filter((d) => d.action === 'delete').map((d) => d.group);
     for (const d of decisions)
       platform.log.info(
         `${d.group}: ${d.action === 'keep' ? 'kept' : config.dryRun ? 'would delete' : 'deleting'}, ${d.reason}.`,
       );
-    if (!config.dryRun) await deleteGroups(platform, azure, doomed);
+    if (!config.dryRun) await deleteHomes(platform, azure, config.scope, doomed);
   } catch (error) {
     throw toUserFacingError(error);
   }
@@ -93,5 +109,5 @@ export async function sweepPreviews(platform: Platform, config: SweepMode): Prom
     JSON.stringify(decisions.filter((d) => d.action === action).map((d) => d.group));
   platform.outputs.set(config.dryRun ? 'would-delete' : 'deleted', names('delete'));
   platform.outputs.set('kept', names('keep'));
-  await platform.summary.append(summary(decisions, config.dryRun, repository));
+  await platform.summary.append(summary(decisions, config.dryRun, repository, config.scope));
 }

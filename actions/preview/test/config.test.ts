@@ -58,3 +58,41 @@ describe('the deployment a preview runs', () => {
     );
   });
 });
+
+describe('a preview at subscription scope', () => {
+  it('deploys a deployment stack named after the pull request that deletes what it manages, groups included', () => {
+    const deploy = read({ scope: 'subscription', location: 'West Europe' });
+    expect(deploy).toMatchObject({
+      scope: { level: 'subscription' },
+      resourceGroup: '',
+      location: 'westeurope',
+      stack: {
+        name: 'preview-infra-pr-7',
+        actionOnUnmanage: { resources: 'delete', resourceGroups: 'delete' },
+        denySettings: { mode: 'none' },
+      },
+    });
+  });
+
+  function refusal(inputs: Record<string, string>): string {
+    try {
+      read(inputs);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      return `${(error as InputError).input}: ${(error as Error).message}`;
+    }
+    throw new Error('not refused');
+  }
+
+  it('refuses what the scope cannot use, naming the input', () => {
+    expect(refusal({ scope: 'subscription' })).toBe(
+      'location: Input location is not set, and a subscription-scope preview needs the region that keeps its deployment stack: set it, such as westeurope.',
+    );
+    expect(refusal({ scope: 'subscription', location: 'westeurope', 'resource-group': 'rg-x' })).toMatch(
+      /^resource-group: Input resource-group is set, but at scope subscription the preview is a deployment stack/,
+    );
+    expect(refusal({ scope: 'tenant' })).toMatch(
+      /^scope: Input scope is tenant: previews live in a resource group or a subscription/,
+    );
+  });
+});
