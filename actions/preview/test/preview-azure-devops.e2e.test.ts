@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runAzureDevOpsTask, secretLeaks, type AzureDevOpsTaskResult } from '@azpn/action-host';
 import { azureDevOpsAgentEnvironment } from '@azpn/local-cloud';
+import { cloudSdkAccess } from '@azpn/local-cloud/test-support';
+import { DeploymentStacksClient } from '@azure/arm-resourcesdeploymentstacks';
 import { stickyAuthorOf } from '@azpn/code-host';
 import { actionDir, apiToken, fixture, PreviewCloud, root } from './github-preview-harness.js';
 
@@ -197,5 +199,45 @@ describe('preview sweep on Azure DevOps', () => {
       ['rg-untagged', true],
     ] as const)
       expect([name, await groupExists(name)]).toEqual([name, kept]);
+  });
+});
+
+describe('preview at subscription scope on Azure DevOps', () => {
+  it('deploys a pull request as a deployment stack, then on completion deletes it with the group it made', async () => {
+    const stackInputs = {
+      scope: 'subscription',
+      location: 'westeurope',
+      template: 'bicep/landing-zone/main.bicep',
+      parameterOverrides: 'name: ado-pr-19\ntags: {environment: preview}',
+    };
+    await hold(19, commit(8));
+    const run = await task(stackInputs, { id: 19, commit: commit(8) }, 510);
+    expect(run.errors).toEqual([]);
+    expect([run.outputs.stackName?.value, run.outputs.resourceGroupName?.value]).toEqual([
+      'preview-infra-pr-19',
+      'rg-ado-pr-19',
+    ]);
+    expect(await groupExists('rg-ado-pr-19')).toBe(true);
+    const [thread] = await liveThreads(19);
+    expect(thread!.comments[0]!.content).toContain('deployment stack `preview-infra-pr-19`');
+
+    const access = cloudSdkAccess(cloud.local.cloud);
+    const stacks = new DeploymentStacksClient(
+      access.credential,
+      cloud.local.cloud.subscriptionId,
+      access.options,
+    );
+    const stack = () => stacks.deploymentStacks.getAtSubscription('preview-infra-pr-19');
+    await expect(stack()).resolves.toMatchObject({ tags: { 'preview-pull-request': '19' } });
+
+    await hold(19, commit(8), 'completed');
+    const destroy = await task(
+      { mode: 'destroy', scope: 'subscription' },
+      { id: 19, commit: commit(8) },
+      511,
+    );
+    expect([destroy.errors, destroy.outputs.deleted?.value]).toEqual([[], 'true']);
+    expect(await groupExists('rg-ado-pr-19')).toBe(false);
+    await expect(stack()).rejects.toMatchObject({ statusCode: 404 });
   });
 });
