@@ -74,6 +74,21 @@ export const builtInNoiseRules: readonly NoiseRule[] = [
     source: whatIfIssue(369),
     reason: 'The service answers whether port 25 is open outbound, which a template cannot set.',
   },
+  ...(
+    [
+      ['properties.auxiliaryMode', 'None'],
+      ['properties.auxiliarySku', 'None'],
+      ['properties.disableTcpStateTracking', false],
+      ['properties.ipConfigurations.*.properties.privateIPAddressVersion', 'IPv4'],
+    ] as const
+  ).map(([path, fallback]): NoiseRule => ({
+    type: 'Microsoft.Network/networkInterfaces',
+    path,
+    kinds: removed,
+    before: [fallback],
+    source: whatIfIssue(356),
+    reason: 'The service answers this default of a network interface, which a template does not set.',
+  })),
   {
     type: 'Microsoft.Network/privateEndpoints',
     path: 'properties.privateLinkServiceConnections.*.id',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ResourceChange } from '../src/changes.js';
+import type { PropertyChange, ResourceChange } from '../src/changes.js';
 import { builtInNoiseRules } from '../src/built-in-noise.js';
 import {
   classifyChanges,
@@ -92,6 +92,101 @@ describe('noise rules', () => {
 
   it('every built-in rule names the public report it comes from', () => {
     for (const rule of builtInNoiseRules) expect(rule.source).toMatch(/^Azure\/arm-template-whatif#\d+$/);
+  });
+});
+
+describe('the reported cases the local cloud does not answer, as each report shows them', () => {
+  // The local cloud's what-if reproduces #418, #184, #99, #168, #61 (connection id), #341 and #393 (see
+  // noise-against-local-cloud.test.ts). These reports show members it does not answer; each case below is the
+  // what-if output its report quotes, which must classify as noise, and a real change of the same member as drift.
+  const nic = `${group}/Microsoft.Network/networkInterfaces/vm-nic`;
+  const removedMember = (path: string, before: unknown) => ({
+    path,
+    propertyChangeType: 'Delete' as const,
+    before,
+  });
+  const inConfig = (child: PropertyChange) => ({
+    path: 'properties.ipConfigurations',
+    propertyChangeType: 'Array' as const,
+    children: [{ path: '0', propertyChangeType: 'Modify' as const, children: [child] }],
+  });
+  const cases: [string, ResourceChange][] = [
+    [
+      // Azure/arm-template-whatif#369 and #356: a NIC redeployed unchanged shows the service's members removed (its
+      // dynamic address is #168's case).
+      'Azure/arm-template-whatif#369 #356 #168',
+      {
+        resourceId: nic,
+        changeType: 'Modify',
+        delta: [
+          removedMember('kind', 'Regular'),
+          removedMember('properties.allowPort25Out', true),
+          removedMember('properties.auxiliaryMode', 'None'),
+          removedMember('properties.auxiliarySku', 'None'),
+          removedMember('properties.disableTcpStateTracking', false),
+          inConfig(removedMember('properties.privateIPAddress', '10.55.17.132')),
+          inConfig(removedMember('properties.privateIPAddressVersion', 'IPv4')),
+        ],
+      },
+    ],
+    [
+      // Azure/arm-template-whatif#363: a zone group's configuration shows its read-only members removed.
+      'Azure/arm-template-whatif#363',
+      {
+        resourceId: `${group}/Microsoft.Network/privateEndpoints/pe/privateDnsZoneGroups/default`,
+        changeType: 'Modify',
+        delta: [
+          {
+            path: 'properties.privateDnsZoneConfigs',
+            propertyChangeType: 'Array',
+            children: [
+              {
+                path: '0',
+                propertyChangeType: 'Modify',
+                children: ['etag', 'id', 'type', 'properties.provisioningState'].map((member) =>
+                  removedMember(member, member === 'properties.provisioningState' ? 'Succeeded' : 'x'),
+                ),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      // Azure/arm-template-whatif#61: the endpoint's DNS configuration, filled by the service.
+      'Azure/arm-template-whatif#61',
+      {
+        resourceId: `${group}/Microsoft.Network/privateEndpoints/pe`,
+        changeType: 'Modify',
+        delta: [
+          removedMember('properties.customDnsConfigs', [{ fqdn: 'x.example', ipAddresses: ['10.0.0.4'] }]),
+        ],
+      },
+    ],
+  ];
+
+  it.each(cases)('%s: noise, not drift', (reports, change) => {
+    const result = classifyChanges([change], builtInNoiseRules);
+    expect(result.drift).toEqual([]);
+    expect([...new Set(result.noise.map((n) => n.source))].sort()).toEqual(
+      reports
+        .split(' ')
+        .map((r) => (r.startsWith('#') ? `Azure/arm-template-whatif${r}` : r))
+        .sort(),
+    );
+  });
+
+  it('a NIC member changed away from the default the reports show is drift', () => {
+    const change: ResourceChange = {
+      resourceId: nic,
+      changeType: 'Modify',
+      delta: [
+        { path: 'properties.auxiliaryMode', propertyChangeType: 'Modify', before: 'Floating', after: 'None' },
+        removedMember('properties.disableTcpStateTracking', true),
+        inConfig(removedMember('properties.privateIPAddressVersion', 'IPv6')),
+      ],
+    };
+    expect(driftPropertyCount(classifyChanges([change], builtInNoiseRules).drift[0]!)).toBe(3);
   });
 });
 
