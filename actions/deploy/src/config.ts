@@ -30,8 +30,24 @@ export type DeployMode = Exclude<(typeof modes)[number], 'delete'>;
 /** What the action deploys: a plain deployment, or a deployment stack. */
 export const types = ['deployment', 'stack'] as const;
 
-/** The scopes the action deploys at; management group and tenant are named to be refused with a sentence. */
+/** The scopes an action is asked for; management group and tenant are named to be refused with a sentence. */
 const scopes = ['resourceGroup', 'subscription', 'managementGroup', 'tenant'] as const;
+
+/** The `scope` input of deploy, preview and drift-check: resourceGroup by default. */
+export const scopeInput = input.choice('scope', scopes, { default: 'resourceGroup' });
+
+/**
+ * The scope narrowed to the two the actions serve; management group and tenant are refused with the action's own
+ * sentence, which names the Azure CLI's word for the scope (`mg` or `tenant`).
+ */
+export function servedScope(
+  scope: (typeof scopes)[number],
+  refusal: (scope: 'managementGroup' | 'tenant', cli: 'mg' | 'tenant') => string,
+): DeployScope['level'] {
+  if (scope === 'managementGroup' || scope === 'tenant')
+    throw new InputError('scope', refusal(scope, scope === 'tenant' ? 'tenant' : 'mg'));
+  return scope;
+}
 
 /** Where the deployment (or stack) goes: a resource group, or the subscription itself. */
 export type DeployScope = { level: 'resourceGroup'; resourceGroup: string } | { level: 'subscription' };
@@ -88,7 +104,7 @@ export function regionName(location: string): string {
 
 const deployInputs = {
   ...templateInputs,
-  scope: input.choice('scope', scopes, { default: 'resourceGroup' }),
+  scope: scopeInput,
   type: input.choice('type', types, { default: 'deployment' }),
   resourceGroup: optionalResourceNameInput('resource-group', 'resource group'),
   location: locationInput,
@@ -202,12 +218,12 @@ type RawInputs = ConfigOf<typeof deployInputs>;
 
 /** The scope, checked against the inputs it needs and refuses; management group and tenant are refused. */
 function scopeOf(raw: RawInputs): DeployScope {
-  if (raw.scope === 'managementGroup' || raw.scope === 'tenant')
-    throw new InputError(
-      'scope',
-      `Input scope is ${raw.scope}: this action deploys at resourceGroup or subscription scope only; deploy ${raw.scope} templates with the Azure CLI (az deployment ${raw.scope === 'tenant' ? 'tenant' : 'mg'} create).`,
-    );
-  if (raw.scope === 'subscription') {
+  const level = servedScope(
+    raw.scope,
+    (scope, cli) =>
+      `Input scope is ${scope}: this action deploys at resourceGroup or subscription scope only; deploy ${scope} templates with the Azure CLI (az deployment ${cli} create).`,
+  );
+  if (level === 'subscription') {
     if (raw.resourceGroup !== undefined)
       throw new InputError(
         'resource-group',

@@ -2,7 +2,7 @@ import { input, InputError, parseInputs, parseYamlInput, type InputSpec, type Pl
 import { structuredInput } from '@azpn/core/structured-inputs';
 import { readAzureConnection, type AzureConnection } from '@azpn/azure';
 import { NoiseRuleSyntaxError, readUserNoiseRules, type NoiseRule } from '@azpn/whatif';
-import { locationInput } from '@azpn/action-deploy/config';
+import { locationInput, scopeInput, servedScope } from '@azpn/action-deploy/config';
 import {
   environmentNamePattern,
   environmentsSchema,
@@ -44,9 +44,7 @@ const driftInputs = {
   parameters: input.optionalString('parameters'),
   overrides: input.optionalString('parameter-overrides'),
   resourceGroup: input.optionalString('resource-group'),
-  scope: input.choice('scope', ['resourceGroup', 'subscription', 'managementGroup', 'tenant'] as const, {
-    default: 'resourceGroup',
-  }),
+  scope: scopeInput,
   location: locationInput,
   noiseRules: noiseRulesInput('noise-rules'),
   label: input.optionalString('label', {
@@ -93,11 +91,11 @@ function singleEntry(raw: { environment?: string; resourceGroup?: string }): Env
 /** Parses and checks every input once; the first bad one throws its sentence. */
 export function readDriftConfig(platform: Platform): DriftConfig {
   const raw = parseInputs(platform.inputs, driftInputs);
-  if (raw.scope === 'managementGroup' || raw.scope === 'tenant')
-    throw new InputError(
-      'scope',
-      `Input scope is ${raw.scope}: drift-check compares environments at resourceGroup or subscription scope only; run what-if of ${raw.scope} templates with the Azure CLI (az deployment ${raw.scope === 'tenant' ? 'tenant' : 'mg'} what-if).`,
-    );
+  const scope = servedScope(
+    raw.scope,
+    (level, cli) =>
+      `Input scope is ${level}: drift-check compares environments at resourceGroup or subscription scope only; run what-if of ${level} templates with the Azure CLI (az deployment ${cli} what-if).`,
+  );
   const workspace = platform.context.workspace;
   const list = raw.environments !== undefined;
   if (list && raw.environment !== undefined)
@@ -121,7 +119,7 @@ export function readDriftConfig(platform: Platform): DriftConfig {
       'Inputs resource-group and environments are both set: give each listed environment its resource-group.',
     );
   const defaults = {
-    scope: raw.scope,
+    scope,
     ...(raw.location !== undefined ? { location: raw.location } : {}),
     ...(raw.template !== undefined ? { template: raw.template } : {}),
     ...(raw.parameters !== undefined ? { parameters: raw.parameters } : {}),

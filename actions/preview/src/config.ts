@@ -17,6 +17,8 @@ import {
   locationInput,
   readTemplateSources,
   regionName,
+  scopeInput,
+  servedScope,
   templateInputs,
 } from '@azpn/action-deploy/config';
 import type { DeployConfig } from '@azpn/action-deploy/config';
@@ -28,13 +30,10 @@ import { parseTtl, ttlRule } from './ttl.js';
 export const modes = ['deploy', 'destroy', 'sweep'] as const;
 export type PreviewMode = (typeof modes)[number];
 
-/** The scopes a preview lives at; management group and tenant are named to be refused with a sentence. */
-const scopes = ['resourceGroup', 'subscription', 'managementGroup', 'tenant'] as const;
-
 const previewInputs = {
   ...templateInputs,
   mode: input.choice('mode', modes, { default: 'deploy' }),
-  scope: input.choice('scope', scopes, { default: 'resourceGroup' }),
+  scope: scopeInput,
   location: locationInput,
   prefix: input.optionalString('prefix'),
   resourceGroup: optionalResourceNameInput('resource-group', 'resource group'),
@@ -57,11 +56,20 @@ export interface CodeHostAccess {
  * deployment stack named after the environment (the template makes its own groups, and the stack deletes them with
  * itself). Either carries the preview tags that teardown and the sweep go by.
  */
-export type PreviewHome = { kind: 'resource group'; name: string } | { kind: 'stack'; name: string };
+export interface PreviewHome {
+  /** What the home is, as a sentence names it. */
+  kind: 'resource group' | 'deployment stack';
+  name: string;
+}
+
+/** The kind of home previews have at a scope. */
+export function homeKindAt(scope: PreviewScope): PreviewHome['kind'] {
+  return scope === 'subscription' ? 'deployment stack' : 'resource group';
+}
 
 /** How a sentence names the home: `resource group preview-app-pr-7`, `deployment stack preview-app-pr-7`. */
 export function homeLabel(home: PreviewHome): string {
-  return `${home.kind === 'stack' ? 'deployment stack' : 'resource group'} ${home.name}`;
+  return `${home.kind} ${home.name}`;
 }
 
 /** The pull request a deploy or teardown is for, and the environment it names. */
@@ -111,12 +119,11 @@ function pullRequestOf(platform: Platform, mode: PreviewMode): PullRequestContex
 
 /** The scope, checked against the inputs it needs and refuses, before the pull request is read. */
 function scopeOf(raw: Raw): PreviewScope {
-  const { scope } = raw;
-  if (scope === 'managementGroup' || scope === 'tenant')
-    throw new InputError(
-      'scope',
-      `Input scope is ${scope}: previews live in a resource group or a subscription; deploy ${scope} templates with the Azure CLI (az stack ${scope === 'tenant' ? 'tenant' : 'mg'}).`,
-    );
+  const scope = servedScope(
+    raw.scope,
+    (level, cli) =>
+      `Input scope is ${level}: previews live in a resource group or a subscription; deploy ${level} templates with the Azure CLI (az stack ${cli}).`,
+  );
   if (scope === 'subscription' && raw.resourceGroup !== undefined)
     throw new InputError(
       'resource-group',
@@ -133,10 +140,10 @@ function scopeOf(raw: Raw): PreviewScope {
 function targetOf(platform: Platform, raw: Raw, mode: PreviewMode, scope: PreviewScope): PreviewTarget {
   const pullRequest = pullRequestOf(platform, mode);
   const name = environmentName(raw.prefix ?? defaultPrefix(platform.context.repository), pullRequest.number);
-  const home: PreviewHome =
-    scope === 'subscription'
-      ? { kind: 'stack', name }
-      : { kind: 'resource group', name: raw.resourceGroup ?? name };
+  const home: PreviewHome = {
+    kind: homeKindAt(scope),
+    name: scope === 'subscription' ? name : (raw.resourceGroup ?? name),
+  };
   return { pullRequest, environmentName: name, home };
 }
 
@@ -155,7 +162,7 @@ function deployConfigOf(
   const { home } = target;
   return {
     ...sources,
-    ...(home.kind === 'stack'
+    ...(home.kind === 'deployment stack'
       ? { scope: { level: 'subscription' }, resourceGroup: '', stack: previewStackSettings(home.name) }
       : { scope: { level: 'resourceGroup', resourceGroup: home.name }, resourceGroup: home.name }),
     ...(raw.location ? { location: regionName(raw.location) } : {}),

@@ -23,7 +23,7 @@ type DeployMode = Extract<PreviewConfig, { mode: 'deploy' }>;
 export function announceTarget(platform: Platform, target: DeployMode['target'], doing: string): boolean {
   platform.outputs.set('environment-name', target.environmentName);
   platform.outputs.set('resource-group', target.home.kind === 'resource group' ? target.home.name : '');
-  platform.outputs.set('stack-name', target.home.kind === 'stack' ? target.home.name : '');
+  platform.outputs.set('stack-name', target.home.kind === 'deployment stack' ? target.home.name : '');
   platform.outputs.set('skipped', String(target.pullRequest.fork));
   if (!target.pullRequest.fork) return false;
   platform.log.info(

@@ -21,13 +21,15 @@ async function deleteOwnHome(platform: Platform, config: DestroyMode): Promise<b
   const azure = await openAzure(platform, config.connection);
   try {
     const found =
-      home.kind === 'stack' ? await findPreviewStack(azure, home.name) : await findGroup(azure, home.name);
+      home.kind === 'deployment stack'
+        ? await findPreviewStack(azure, home.name)
+        : await findGroup(azure, home.name);
     if (found === undefined) {
       platform.log.info(`The ${homeLabel(home)} does not exist: there is nothing to delete.`);
       return false;
     }
     refuseForeignHome(found.tags, config.host.repository, target, 'deleted');
-    if (home.kind === 'stack') {
+    if (home.kind === 'deployment stack') {
       const { released } = await deletePreviewStack(azure, home.name, platform);
       platform.log.info(`Deleted the ${homeLabel(home)} and the ${released.length} resource(s) it managed.`);
       return true;
@@ -60,7 +62,7 @@ export async function destroyPreview(platform: Platform, config: DestroyMode): P
   await platform.summary.append(
     markdownHeading(`Preview ${target.environmentName} torn down`) +
       (deleted
-        ? `Deleted the ${homeLabel(target.home)}${target.home.kind === 'stack' ? ' with what it managed' : ''}.\n`
+        ? `Deleted the ${homeLabel(target.home)}${target.home.kind === 'deployment stack' ? ' with what it managed' : ''}.\n`
         : `No ${homeLabel(target.home)} existed.\n`),
   );
 }

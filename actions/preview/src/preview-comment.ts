@@ -6,8 +6,6 @@ import { markdownTable } from '@azpn/core';
 import { changeCounts, whatIfTable, type ResourceChange } from '@azpn/whatif';
 import type { PreviewHome } from './config.js';
 
-const labelOf = (home: PreviewHome) => (home.kind === 'stack' ? 'deployment stack' : 'resource group');
-
 /** The longest comment body written: GitHub refuses more than 65,536 characters. */
 export const commentLimit = 60_000;
 
@@ -45,7 +43,7 @@ export function targetFacts(
 
 function heading(facts: CommentFacts, status: string): string {
   const parts = [
-    `${labelOf(facts.home)} \`${facts.home.name}\``,
+    `${facts.home.kind} \`${facts.home.name}\``,
     ...(facts.head ? [`head \`${facts.head.slice(0, 7)}\``] : []),
     ...(facts.expiresAt ? [`expires ${facts.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`] : []),
     ...(facts.runUrl ? [`[run](${facts.runUrl})`] : []),
@@ -91,7 +89,7 @@ export function failedComment(facts: CommentFacts, message: string): string {
 /** The comment once the pull request closed and the preview was torn down (or there was none). */
 export function destroyedComment(facts: CommentFacts, deleted: boolean): string {
   const said = deleted
-    ? `The ${labelOf(facts.home)} \`${facts.home.name}\` was deleted${facts.home.kind === 'stack' ? ' with the resources and groups it managed' : ''}.`
-    : `There was no ${labelOf(facts.home)} \`${facts.home.name}\` to delete.`;
+    ? `The ${facts.home.kind} \`${facts.home.name}\` was deleted${facts.home.kind === 'deployment stack' ? ' with the resources and groups it managed' : ''}.`
+    : `There was no ${facts.home.kind} \`${facts.home.name}\` to delete.`;
   return `${heading({ ...facts, expiresAt: undefined }, 'torn down')}\n${said}\n`;
 }

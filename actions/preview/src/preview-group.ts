@@ -31,9 +31,8 @@ export function refuseForeignHome(
 ): void {
   const read = readPreviewTags(tags);
   if (belongsTo(read, repository, target.pullRequest.number)) return;
-  const label = homeLabel(target.home);
   throw new UserFacingError(
-    `The ${label} is not the preview of ${repository} pull request #${target.pullRequest.number} (${describeOwner(read)}): nothing was ${doing}; set prefix${target.home.kind === 'resource group' ? ' or resource-group' : ''} to a name of its own.`,
+    `The ${homeLabel(target.home)} is not the preview of ${repository} pull request #${target.pullRequest.number} (${describeOwner(read)}): nothing was ${doing}; set prefix${target.home.kind === 'resource group' ? ' or resource-group' : ''} to a name of its own.`,
   );
 }
 

@@ -10,6 +10,7 @@ import { deleteDeploymentStack, type StackDeletionResult } from '@azpn/action-de
 import { deploymentStacksClient } from '@azpn/azure/clients/deployment-stacks';
 import type { PreviewTarget } from './config.js';
 import { previewTagsFor, refuseForeignHome } from './preview-group.js';
+import { previewStackSettings } from './preview-stack-settings.js';
 import { previewTagNames } from './preview-tags.js';
 
 const subscription = { level: 'subscription' } as const;
@@ -43,7 +44,7 @@ export function deletePreviewStack(
     {
       scope: subscription,
       name,
-      actionOnUnmanage: { resources: 'delete', resourceGroups: 'delete' },
+      actionOnUnmanage: previewStackSettings(name).actionOnUnmanage,
       bypassStackOutOfSyncError: true,
     },
     platform,

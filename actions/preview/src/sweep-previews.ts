@@ -1,12 +1,13 @@
 /**
  * `mode: sweep`, on a schedule: lists this repository's preview groups (at scope subscription: deployment stacks) by
- * their repository tag (one without the tag, or with another repository's, is never listed, so never touched), decides each (closed pull request or passed
- * expiry: delete; otherwise keep), deletes unless `dry-run`, and writes a table of what it kept and deleted, and why.
+ * their repository tag (one without the tag, or with another repository's, is never listed, so never touched),
+ * decides each (closed pull request or passed expiry: delete; otherwise keep), deletes unless `dry-run`, and writes a
+ * table of what it kept and deleted, and why.
  */
 import { markdownHeading, markdownTable, type Platform } from '@azpn/core';
 import { openAzure, pollWithProgress, toUserFacingError, type OpenAzure } from '@azpn/azure';
 import type { PullRequestHost } from '@azpn/code-host';
-import type { PreviewConfig, PreviewScope } from './config.js';
+import { homeKindAt, type PreviewConfig, type PreviewScope } from './config.js';
 import { openCodeHost } from './code-host.js';
 import { deletePreviewStack, listPreviewStacks } from './preview-stack.js';
 import { previewTagNames } from './preview-tags.js';
@@ -67,7 +68,7 @@ function summary(
   repository: string,
   scope: PreviewScope,
 ): string {
-  const noun = scope === 'subscription' ? 'deployment stack' : 'resource group';
+  const noun = homeKindAt(scope);
   const verb = (d: SweepDecision) => (d.action === 'keep' ? 'kept' : dryRun ? 'would delete' : 'deleted');
   const rows = decisions.map((d) => [
     d.group,
